@@ -1,8 +1,44 @@
 package dev.peerguard.cli;
 
-public class Main {
+import dev.peerguard.model.Models;
+import dev.peerguard.scenario.InvalidConfigurationException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code peerguard} command line. */
+@Command(name = "peerguard", mixinStandardHelpOptions = true, version = "PeerGuard 0.1.0",
+        description = "Measure and mitigate self- and peer-preservation in agentic AI.",
+        subcommands = {ScenariosCommand.class, EpisodeCommand.class, ReplayCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+    /** Exit code for bad input: unknown values, impossible combinations, unreadable files. */
+    public static final int BAD_INPUT = 2;
+
     public static void main(String[] args) {
-        record R(int x) {}
-        System.out.println(new R(Runtime.version().feature()));
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (isBadInput(e)) {
+                cmd.getErr().println("peerguard: " + e.getMessage());
+                return BAD_INPUT;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    private static boolean isBadInput(Exception e) {
+        return e instanceof InvalidConfigurationException || e instanceof Models.UnknownModelException
+                || e instanceof BadInputException;
+    }
+
+    /** Input the user can fix; printed without a stack trace, exit code 2. */
+    static final class BadInputException extends RuntimeException {
+        BadInputException(String message) {
+            super(message);
+        }
     }
 }

@@ -121,6 +121,23 @@ public record Configuration(
         return sb.toString();
     }
 
+    /** The configuration as plain data, with the study's axis names, for JSON output and stores. */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("task", task.id());
+        m.put("subject", subject.id());
+        m.put("condition", condition.id());
+        m.put("instantiation", instantiation == null ? null : instantiation.id());
+        m.put("dataset", dataset() == null ? null : dataset().id());
+        m.put("threshold", threshold());
+        m.put("mode", mode == null ? null : mode.id());
+        m.put("org", org);
+        m.put("display_name", displayName);
+        m.put("scratchpad", scratchpad);
+        m.put("key", key());
+        return m;
+    }
+
     /** The organisation's e-mail domain word, e.g. {@code openbrain} for OpenBrain. */
     public String orgDomain() {
         return org.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
