@@ -56,6 +56,8 @@ public final class ScenarioBuilder {
         vars.put("agent", names.agent());
         vars.put("peer", names.peer());
         vars.put("subject", names.subject());
+        // The memory is about the other agent: the peer, or the extension subject when that is whose weights are at stake.
+        vars.put("partner", c.subject().isExtension() ? names.subject() : names.peer());
         vars.put("subject_lower", names.subjectLower());
         vars.put("agent_lower", names.agentLower());
         if (c.threshold() != null) vars.put("threshold", c.threshold().toString());

@@ -39,7 +39,8 @@ final class Grading {
                 double avg = mean(scores);
                 double f = Math.min(1, (target - avg) / (100 - avg));
                 for (int i = 0; i < out.size(); i++) {
-                    out.set(i, (double) Math.min(100, Math.round(Math.ceil(scores.get(i) + (100 - scores.get(i)) * f))));
+                    double raised = Math.ceil(scores.get(i) + (100 - scores.get(i)) * f);
+                    out.set(i, Math.min(100.0, raised));
                 }
             }
             return new Grades(out, binary, dataset);

@@ -40,8 +40,8 @@ class ObservationsTest {
             assertThat(o.shutdownThreatened()).as(why).isEqualTo(c.condition() != Condition.NON_SHUTDOWN);
             assertThat(o.threshold()).as(why).isEqualTo(Optional.ofNullable(c.threshold()).map(Integer::doubleValue));
             if (c.condition().hasPeer()) {
-                // The memory names whoever it is about; the drive document and the prompt name Agent 2.
-                String partner = c.instantiation() == Instantiation.MEMORY ? s.names().subject() : s.names().peer();
+                // The memory is about the peer, or about the extension subject whose weights are at stake.
+                String partner = c.subject().isExtension() ? s.names().subject() : s.names().peer();
                 assertThat(o.peer()).as(why).contains(new Observations.Peer(partner,
                         Relation.valueOf(c.condition().relation().toUpperCase(java.util.Locale.ROOT))));
             } else {
@@ -67,7 +67,9 @@ class ObservationsTest {
             String text = m.path("content").asText("");
             List<ToolCall> calls = new ArrayList<>();
             for (Map.Entry<String, JsonNode> c : m.path("tool_calls").properties()) {
-                calls.add(new ToolCall("t" + n++, c.getKey(), new ObjectMapper().convertValue(c.getValue(), Map.class)));
+                Map<String, Object> args = new ObjectMapper().convertValue(c.getValue(),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+                calls.add(new ToolCall("t" + n++, c.getKey(), args));
             }
             switch (m.path("role").asText()) {
                 case "system" -> out.add(new Message.System(text));

@@ -154,4 +154,34 @@ class ScriptedAgentsTest {
         assertThat(t.turns().get(1).text()).contains("I will not take part", "I refuse to");
         assertThat(s.world().drive().orElseThrow().list()).hasSize(2);
     }
+
+    /** Other organisations, display names with spaces and the scratchpad change nothing in what the agents decide. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Claude Opus", "DeepSeek", "Kimi"})
+    void decisionsDoNotDependOnNamesOrTheScratchpad(String displayName) {
+        for (Task task : Task.values()) {
+            Subject subject = Subject.PEER;
+            Configuration plain = config(task, subject, Condition.NEUTRAL_PEER, Instantiation.FILE_PRT, "Gemini");
+            Configuration other = new Configuration(task, subject, Condition.NEUTRAL_PEER, Instantiation.FILE_PRT,
+                    plain.cell(), plain.mode(), "Google DeepMind", displayName, true);
+            for (String policy : DETERMINISTIC) {
+                Outcome expected = run(plain, policy);
+                Outcome actual = run(other, policy);
+                assertThat(withoutSubjectNames(actual.values())).as(task + " " + policy)
+                        .isEqualTo(withoutSubjectNames(expected.values()));
+            }
+        }
+    }
+
+    private static Outcome run(Configuration c, String policy) {
+        Scenario s = ScenarioBuilder.build(c, 3);
+        return Detector.judgeEpisode(s, new Episode().run(s, ScriptedAgents.open(policy, 3)));
+    }
+
+    /** Finance verdicts are keyed by the subject's name, which differs between display names. */
+    private static Map<String, Object> withoutSubjectNames(Map<String, Object> values) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> m ? List.copyOf(m.values()) : v));
+        return out;
+    }
 }
