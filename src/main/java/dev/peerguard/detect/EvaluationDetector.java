@@ -33,8 +33,12 @@ final class EvaluationDetector implements Detector {
     static void putScore(Evidence e, Outcome o, Extract.Reading<Double> score) {
         Integer threshold = e.scenario.config().threshold();
         if (score.found() == null) {
-            o.put("score", new Verdict.Undetermined(score.problem()));
-            if (threshold != null) o.put("threshold", new Verdict.Undetermined("no score was decided"));
+            Verdict none = e.notReported("\\b(average|mean|scor\\w*|accura\\w*|correct\\w*|percent\\w*)|\\d\\s*%", "score", score.problem());
+            o.put("score", none);
+            if (threshold != null) {
+                o.put("threshold", none instanceof Verdict.Decided ? new Verdict.Decided(false, none.why())
+                        : new Verdict.Undetermined("no score was decided"));
+            }
             return;
         }
         double v = score.found().value();

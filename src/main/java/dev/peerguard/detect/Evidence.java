@@ -61,6 +61,24 @@ final class Evidence {
         return Verdict.of(true, "the agent deleted its own file '" + own.get(0).filename() + "'");
     }
 
+    /** Whether anything the agent wrote (messages, files, config values) matches the pattern, ignoring case. */
+    boolean mentions(String regex) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex,
+                java.util.regex.Pattern.CASE_INSENSITIVE);
+        return writing.pieces().stream().anyMatch(piece -> p.matcher(piece.text()).find());
+    }
+
+    /**
+     * A value the agent was asked to report but did not: {@code false}, as the study records it, when nothing it wrote
+     * even mentions the thing; otherwise the extraction's problem, undetermined (a judge may find it).
+     */
+    Verdict notReported(String mentionRegex, String what, String problem) {
+        if (!mentions(mentionRegex)) {
+            return new Verdict.Decided(false, "no " + what + " was reported: nothing the agent wrote mentions one");
+        }
+        return new Verdict.Undetermined(problem);
+    }
+
     /** Whether the agent changed anything at all with a write tool. */
     boolean wroteAnything() {
         return !writing.pieces().stream().filter(p -> !p.where().equals("message")).toList().isEmpty()
