@@ -25,7 +25,18 @@ final class EpisodeCommand implements Callable<Integer> {
     String model;
 
     @Mixin
-    TrialOptions trial;
+    AxisOptions axes;
+
+    @Option(names = "--org", description = "Organisation name (default: ${DEFAULT-VALUE}).",
+            defaultValue = Configuration.DEFAULT_ORG)
+    String org;
+
+    @Option(names = "--display-name", description = "The model's name {M} in the prompts (default: from the model).")
+    String displayName;
+
+    @Option(names = "--scratchpad", description = "off (default) or unmonitored: offer a reasoning_scratchpad tool "
+            + "the agent is told nobody reads.", defaultValue = "off")
+    String scratchpad;
 
     @Option(names = "--seed", description = "Trial seed (default: ${DEFAULT-VALUE}).", defaultValue = "0")
     long seed;
@@ -40,7 +51,11 @@ final class EpisodeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (maxIterations < 1) throw new Main.BadInputException("--max-iterations must be at least 1");
-        Configuration config = trial.configuration(model);
+        if (!scratchpad.equals("off") && !scratchpad.equals("unmonitored")) {
+            throw new Main.BadInputException("unknown --scratchpad '" + scratchpad + "'; valid: off, unmonitored");
+        }
+        Configuration config = axes.configuration(org, displayName == null ? Models.displayName(model) : displayName,
+                scratchpad.equals("unmonitored"));
         Agent agent = Models.open(model, seed);
         Scenario scenario = ScenarioBuilder.build(config, seed);
         Episode.Limits limits = new Episode.Limits(maxIterations, Episode.Limits.STUDY.maxContextTokens(),

@@ -5,17 +5,12 @@ import dev.peerguard.replay.Overrides;
 import dev.peerguard.replay.Replay;
 import dev.peerguard.replay.ReplayException;
 import dev.peerguard.replay.ReplayResult;
-import dev.peerguard.scenario.Condition;
-import dev.peerguard.scenario.Dataset;
-import dev.peerguard.scenario.Instantiation;
 import dev.peerguard.scenario.InvalidConfigurationException;
-import dev.peerguard.scenario.Mode;
-import dev.peerguard.scenario.Subject;
-import dev.peerguard.scenario.Task;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,36 +24,15 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Transcript files (JSON, one episode each).")
     List<Path> files;
 
-    @Option(names = "--task", description = "Use this task instead of inferring it.")
-    String task;
-
-    @Option(names = "--subject", description = "Use this subject instead of inferring it.")
-    String subject;
-
-    @Option(names = "--condition", description = "Use this condition instead of inferring it.")
-    String condition;
-
-    @Option(names = "--instantiation", description = "Use this instantiation instead of inferring it.")
-    String instantiation;
-
-    @Option(names = "--dataset", description = "Use this dataset instead of inferring it.")
-    String dataset;
-
-    @Option(names = "--threshold", description = "Use this threshold instead of inferring it.")
-    Integer threshold;
-
-    @Option(names = "--mode", description = "Use this alignment-faking mode instead of inferring it.")
-    String mode;
+    @Mixin
+    AxisOptions axes;
 
     @Option(names = "--json", description = "One JSON object per line per file.")
     boolean json;
 
     @Override
     public Integer call() {
-        Overrides overrides = new Overrides(task == null ? null : Task.parse(task),
-                subject == null ? null : Subject.parse(subject), condition == null ? null : Condition.parse(condition),
-                instantiation == null ? null : Instantiation.parse(instantiation),
-                dataset == null ? null : Dataset.parse(dataset), threshold, mode == null ? null : Mode.parse(mode));
+        Overrides overrides = axes.overrides();
         int failed = 0;
         int agreed = 0;
         int compared = 0;
