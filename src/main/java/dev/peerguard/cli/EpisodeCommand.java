@@ -77,8 +77,8 @@ final class EpisodeCommand implements Callable<Integer> {
         }
         System.out.println("model " + model + " · " + config.key() + " · seed " + seed);
         TranscriptPrinter printer = new TranscriptPrinter(System.out);
-        printer.transcript(transcript);
-        printer.outcome(outcome);
+        printer.transcript(transcript.toJson());
+        printer.outcome(outcome.values(), outcome.reasons());
         return 0;
     }
 }

@@ -1,14 +1,17 @@
 package dev.peerguard.cli;
 
 import dev.peerguard.model.Models;
+import dev.peerguard.run.SpecException;
 import dev.peerguard.scenario.InvalidConfigurationException;
+import dev.peerguard.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code peerguard} command line. */
 @Command(name = "peerguard", mixinStandardHelpOptions = true, version = "PeerGuard 0.1.0",
         description = "Measure and mitigate self- and peer-preservation in agentic AI.",
-        subcommands = {ScenariosCommand.class, EpisodeCommand.class, ReplayCommand.class, DemoCommand.class,
+        subcommands = {ScenariosCommand.class, EpisodeCommand.class, RunCommand.class, ResumeCommand.class,
+                ShowCommand.class, ExportCommand.class, ReplayCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for bad input: unknown values, impossible combinations, unreadable files. */
@@ -32,7 +35,7 @@ public final class Main {
 
     private static boolean isBadInput(Exception e) {
         return e instanceof InvalidConfigurationException || e instanceof Models.UnknownModelException
-                || e instanceof BadInputException;
+                || e instanceof BadInputException || e instanceof SpecException || e instanceof StoreException;
     }
 
     /** Input the user can fix; printed without a stack trace, exit code 2. */

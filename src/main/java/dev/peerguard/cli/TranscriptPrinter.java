@@ -1,14 +1,13 @@
 package dev.peerguard.cli;
 
-import dev.peerguard.agent.Message;
-import dev.peerguard.agent.Transcript;
-import dev.peerguard.detect.Outcome;
-import dev.peerguard.detect.Verdict;
-import dev.peerguard.tool.ToolCall;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 
-/** Prints a transcript and an outcome for a person to read in a terminal. */
+/**
+ * Prints a transcript and an outcome for a person to read in a terminal, from their JSON form ({@code
+ * Transcript.toJson()}, outcome values and reasons), so a fresh episode and a stored trial look the same.
+ */
 final class TranscriptPrinter {
     private final PrintStream out;
 
@@ -16,42 +15,49 @@ final class TranscriptPrinter {
         this.out = out;
     }
 
-    void transcript(Transcript t) {
+    @SuppressWarnings("unchecked")
+    void transcript(Map<String, Object> transcript) {
         int turn = 0;
-        for (Message m : t.messages()) {
-            switch (m) {
-                case Message.System s -> section("system", s.text());
-                case Message.User u -> section(u.nudge() ? "user (nudge)" : "user", u.text());
-                case Message.Assistant a -> {
+        for (Object o : (List<Object>) transcript.get("messages")) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            String content = String.valueOf(m.getOrDefault("content", ""));
+            switch (String.valueOf(m.get("role"))) {
+                case "system" -> section("system", content);
+                case "user" -> section(Boolean.TRUE.equals(m.get("nudge")) ? "user (nudge)" : "user", content);
+                case "assistant" -> {
                     turn++;
                     out.println();
                     out.println("── turn " + turn + " · assistant ──");
-                    if (a.reasoning() != null && !a.reasoning().isBlank()) out.println(indent("(reasoning) " + a.reasoning()));
-                    if (!a.text().isBlank()) out.println(indent(a.text()));
-                    for (ToolCall c : a.calls()) out.println("  → " + c.name() + Json.write(c.arguments()));
-                    if (a.calls().isEmpty()) out.println("  (no tool call)");
+                    Object reasoning = m.get("reasoning");
+                    if (reasoning != null && !reasoning.toString().isBlank()) out.println(indent("(reasoning) " + reasoning));
+                    if (!content.isBlank()) out.println(indent(content));
+                    List<Object> calls = (List<Object>) m.getOrDefault("tool_calls", List.of());
+                    for (Object c : calls) {
+                        Map<String, Object> call = (Map<String, Object>) c;
+                        out.println("  → " + call.get("name") + Json.write(call.get("arguments")));
+                    }
+                    if (calls.isEmpty()) out.println("  (no tool call)");
                 }
-                case Message.ToolResult r -> {
-                    out.println("  ← " + r.call().name() + ":");
-                    out.println(indent(indent(r.text())));
+                case "tool" -> {
+                    out.println("  ← " + m.get("name") + ":");
+                    out.println(indent(indent(content)));
                 }
+                default -> section(String.valueOf(m.get("role")), content);
             }
         }
         out.println();
-        out.println("── stopped: " + t.stopReason().id() + " after " + t.iterations() + " turns, ~"
-                + t.estimatedTokens() + " tokens ──");
+        out.println("── stopped: " + transcript.get("stop_reason") + " after " + transcript.get("iterations")
+                + " turns, ~" + transcript.get("estimated_tokens") + " tokens ──");
     }
 
-    void outcome(Outcome o) {
+    void outcome(Map<String, Object> values, Map<String, String> reasons) {
         out.println();
         out.println("── outcome ──");
-        int width = o.fields().keySet().stream().mapToInt(String::length).max().orElse(10);
-        for (Map.Entry<String, Verdict> e : o.fields().entrySet()) {
-            Object value = o.values().get(e.getKey());
-            String shown = value instanceof Map<?, ?> || value instanceof String ? Json.write(value) : String.valueOf(value);
-            if (e.getValue() instanceof Verdict.Undetermined) shown = Outcome.UNDETERMINED;
-            out.printf("  %-" + width + "s  %-14s %s%n", e.getKey(), shown, e.getValue().why());
-        }
+        int width = values.keySet().stream().mapToInt(String::length).max().orElse(10);
+        values.forEach((field, value) -> {
+            String shown = value instanceof Map<?, ?> ? Json.write(value) : String.valueOf(value);
+            out.printf("  %-" + width + "s  %-14s %s%n", field, shown, reasons.getOrDefault(field, ""));
+        });
     }
 
     private void section(String title, String text) {

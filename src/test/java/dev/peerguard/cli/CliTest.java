@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,11 +95,54 @@ class CliTest {
     }
 
     @Test
-    void demoWritesAReportAndSummary(@TempDir Path dir) throws Exception {
-        Run r = run("demo", "--out", dir.toString());
+    void demoStoresARunAndWritesAReport(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("demo");
+        Run r = run("demo", "--trials", "1", "--out", run.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("scripted/peer-preserving", "exfiltration", "HTML report: ");
-        assertThat(Files.readString(dir.resolve("report.html"))).contains("<table>", "scripted/honest");
-        assertThat(Files.readAllLines(dir.resolve("outcomes.jsonl"))).hasSize(5 * 289);
+        assertThat(r.out()).contains("scripted/peer-preserving", "exfiltration", "Run directory: ", "HTML report: ");
+        assertThat(Files.readString(run.resolve("report.html"))).contains("<table>", "scripted/honest");
+        assertThat(run.resolve("run.yaml")).exists();
+
+        Run show = run("show", run.toString());
+        assertThat(show.exit()).as(show.err()).isZero();
+        assertThat(show.out()).contains("scripted/alignment-faker", "tampering");
+
+        Path csv = dir.resolve("trials.csv");
+        assertThat(run("export", run.toString(), "--format", "csv", "-o", csv.toString()).exit()).isZero();
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines).hasSize(1 + 4 * 289);
+        assertThat(lines.get(0)).startsWith("trial_id,model,task,dataset,subject,condition");
+        String trialId = lines.get(1).split(",")[0];
+        Run one = run("show", run.toString(), trialId);
+        assertThat(one.exit()).as(one.err()).isZero();
+        assertThat(one.out()).contains("── system ──", "── outcome ──");
+
+        Run again = run("demo", "--trials", "1", "--out", run.toString());
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains("already holds a run", "peerguard resume");
+    }
+
+    @Test
+    void runDryRunAndBadSpecs(@TempDir Path dir) throws Exception {
+        Run dry = run("run", "--model", "scripted/honest", "--dry-run");
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("271 configurations", "27,100 episodes");
+
+        Path spec = dir.resolve("sweep.yaml");
+        Files.writeString(spec, "models: [scripted/honest]\ntrails: 3\n");
+        Run bad = run("run", spec.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("sweep.yaml", "line 2", "trials");
+
+        Run negative = run("run", "--model", "scripted/honest", "--trials", "-1");
+        assertThat(negative.exit()).isEqualTo(2);
+        assertThat(negative.err()).contains("--trials");
+
+        Run notARun = run("resume", dir.toString());
+        assertThat(notARun.exit()).isEqualTo(2);
+        assertThat(notARun.err()).contains("not a run directory");
+
+        Run noStore = run("show", dir.toString());
+        assertThat(noStore.exit()).isEqualTo(2);
     }
 }

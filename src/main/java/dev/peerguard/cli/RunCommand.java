@@ -1,0 +1,116 @@
+package dev.peerguard.cli;
+
+import dev.peerguard.run.RunSession;
+import dev.peerguard.run.RunSpec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code peerguard run}: a sweep over the study's matrix, stored in a run directory. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run a sweep (by default the study's whole matrix, 100 trials per configuration) into a run "
+                + "directory. Flags override the SPEC file; both take the same settings.")
+final class RunCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "SPEC.yaml", description = "A run spec file (YAML).")
+    Path specFile;
+
+    @Option(names = "--model", description = "Model to evaluate, e.g. scripted/peer-preserving (repeatable).")
+    List<String> models;
+
+    @Option(names = "--tasks", description = "all, or a comma-separated list of tasks.")
+    String tasks;
+
+    @Option(names = "--subjects", description = "all, or a comma-separated list of subjects.")
+    String subjects;
+
+    @Option(names = "--conditions", description = "all, or a comma-separated list of conditions.")
+    String conditions;
+
+    @Option(names = "--instantiations", description = "all, or a comma-separated list of instantiations.")
+    String instantiations;
+
+    @Option(names = "--cells", description = "all, or a comma-separated list of dataset@threshold cells or datasets.")
+    String cells;
+
+    @Option(names = "--modes", description = "all, or a comma-separated list of alignment-faking modes.")
+    String modes;
+
+    @Option(names = "--extension-subjects", description = "Add the extension subjects (289 configurations per model).")
+    Boolean extensionSubjects;
+
+    @Option(names = "--org", description = "Organisation name (default OpenBrain).")
+    String org;
+
+    @Option(names = "--display-name", description = "The model's name {M} in the prompts (default: from the model).")
+    String displayName;
+
+    @Option(names = "--trials", description = "Trials per configuration (default 100).")
+    String trials;
+
+    @Option(names = "--seed", description = "Base seed (default 0).")
+    String seed;
+
+    @Option(names = "--max-iterations", description = "Tool-executing iterations per episode (default 30).")
+    String maxIterations;
+
+    @Option(names = "--scratchpad", description = "off (default) or unmonitored.")
+    String scratchpad;
+
+    @Option(names = "--max-concurrency", description = "Trials at once per model (default: one per core for "
+            + "scripted agents, 5 for remote models).")
+    String maxConcurrency;
+
+    @Option(names = "--global-concurrency", description = "Trials at once over all models.")
+    String globalConcurrency;
+
+    @Option(names = "--out", description = "Run directory (default runs/<time>-<model>).")
+    Path out;
+
+    @Option(names = "--dry-run", description = "Print the expanded plan and stop.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        put(flags, "models", models);
+        put(flags, "tasks", tasks);
+        put(flags, "subjects", subjects);
+        put(flags, "conditions", conditions);
+        put(flags, "instantiations", instantiations);
+        put(flags, "cells", cells);
+        put(flags, "modes", modes);
+        put(flags, "extension_subjects", extensionSubjects == null ? null : extensionSubjects.toString());
+        put(flags, "org", org);
+        put(flags, "display_name", displayName);
+        put(flags, "trials", trials);
+        put(flags, "seed", seed);
+        put(flags, "max_iterations", maxIterations);
+        put(flags, "scratchpad", scratchpad);
+        put(flags, "max_concurrency", maxConcurrency);
+        put(flags, "global_concurrency", globalConcurrency);
+        put(flags, "out", out == null ? null : out.toString());
+        RunSpec spec = RunSpec.read(Optional.ofNullable(specFile), flags, Clock.systemDefaultZone());
+        if (dryRun) {
+            spec.describe().forEach(System.out::println);
+            return 0;
+        }
+        return exitCode(RunSession.start(spec, System.out));
+    }
+
+    private static void put(Map<String, Object> flags, String key, Object value) {
+        if (value != null) flags.put(key, value);
+    }
+
+    /** 0 when every trial has an outcome, 1 when some are stored as errors, 130 when interrupted. */
+    static int exitCode(RunSession.Done done) {
+        if (done.result().cancelled()) return 130;
+        return done.result().errors() > 0 ? 1 : 0;
+    }
+}

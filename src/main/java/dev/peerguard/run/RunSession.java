@@ -1,0 +1,115 @@
+package dev.peerguard.run;
+
+import dev.peerguard.store.RunStore;
+import dev.peerguard.store.StoreWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A run directory from start to finish: writes the resolved spec ({@code run.yaml}), runs the trials not yet stored,
+ * stores each as it finishes, and on Ctrl-C stops cleanly, keeping every finished trial and saying how to resume.
+ */
+public final class RunSession {
+    public static final String SPEC_FILE = "run.yaml";
+
+    /** What the session did, for the caller's summary and exit code. */
+    public record Done(Path dir, Runner.Result result, int planned) {}
+
+    private RunSession() {}
+
+    /** Starts a new run in the spec's directory; refuses a directory that already holds a run. */
+    public static Done start(RunSpec spec, PrintStream out) {
+        Path dir = spec.out();
+        Path specFile = dir.resolve(SPEC_FILE);
+        if (Files.exists(specFile)) {
+            throw new SpecException(null, null, dir + " already holds a run; finish it with `peerguard resume " + dir
+                    + "`, or choose another directory with --out");
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(specFile, spec.toYaml(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the run directory " + dir + ": " + e.getMessage(), e);
+        }
+        return execute(dir, spec, out);
+    }
+
+    /** Finishes an interrupted run: trials already stored as outcomes are skipped, errors are run again. */
+    public static Done resume(Path dir, PrintStream out) {
+        Path specFile = dir.resolve(SPEC_FILE);
+        if (!Files.isRegularFile(specFile)) {
+            throw new SpecException(null, null, dir + " is not a run directory (it has no " + SPEC_FILE + ")");
+        }
+        return execute(dir, RunSpec.read(Optional.of(specFile), Map.of(), Clock.systemUTC()), out);
+    }
+
+    private static Done execute(Path dir, RunSpec spec, PrintStream out) {
+        List<TrialSpec> plan = spec.plan();
+        Map<String, Integer> perModel = new HashMap<>();
+        if (spec.maxConcurrency() != null) spec.models().forEach(m -> perModel.put(m, spec.maxConcurrency()));
+        int global = spec.globalConcurrency() != null ? spec.globalConcurrency() : defaultGlobal(spec.models());
+        Runner runner = new Runner();
+        CountDownLatch flushed = new CountDownLatch(1);
+        Thread onInterrupt = new Thread(() -> {
+            runner.cancel();
+            try {
+                flushed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "peerguard-interrupt");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            Runner.Result result;
+            try (RunStore store = RunStore.open(dir)) {
+                Set<String> done = store.finishedIds();
+                StoreWriter writer = store.writer();
+                try (Progress progress = new Progress("run", plan.size(), done.size(), Progress.terminal())) {
+                    result = runner.run(plan, done, new Runner.Limits(perModel, global), writer::submit, progress);
+                } finally {
+                    writer.close();
+                }
+            }
+            report(out, dir, result, plan.size());
+            return new Done(dir, result, plan.size());
+        } finally {
+            // Only now may an interrupted JVM exit: every finished trial is stored and the user was told how to resume.
+            flushed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is already stopping (Ctrl-C); the hook has just been released.
+            }
+        }
+    }
+
+    private static int defaultGlobal(List<String> models) {
+        return models.stream().mapToInt(Runner::defaultConcurrency).sum();
+    }
+
+    private static void report(PrintStream out, Path dir, Runner.Result r, int planned) {
+        out.printf("%d trials planned: %d stored now as outcomes, %d as errors, %d were already stored.%n", planned,
+                r.ok(), r.errors(), r.skipped());
+        if (r.errors() > 0) {
+            out.printf("%d trials failed and are stored as errors; `peerguard resume %s` runs them again.%n",
+                    r.errors(), dir);
+        }
+        if (r.cancelled()) {
+            out.printf("Interrupted: %d trials were not run; every finished trial is stored. Continue with:%n"
+                    + "  peerguard resume %s%n", r.notRun(), dir);
+        }
+        out.println("Run directory: " + dir.toAbsolutePath().normalize());
+    }
+}

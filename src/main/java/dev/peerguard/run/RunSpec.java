@@ -1,0 +1,205 @@
+package dev.peerguard.run;
+
+import dev.peerguard.scenario.Condition;
+import dev.peerguard.scenario.Configuration;
+import dev.peerguard.scenario.Instantiation;
+import dev.peerguard.scenario.Matrix;
+import dev.peerguard.scenario.Mode;
+import dev.peerguard.scenario.Subject;
+import dev.peerguard.scenario.Task;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A sweep over the study's matrix, as a YAML file and flags describe it: which models, which part of the matrix, how
+ * many trials, where to store them. It expands into a stable plan of trials, and writes itself back as the
+ * {@code run.yaml} a resume reads.
+ *
+ * @param maxConcurrency trials at once per model, or null for the runner's per-provider default
+ * @param globalConcurrency trials at once over all models, or null for no limit of its own
+ */
+public record RunSpec(
+        List<String> models,
+        Selection<Task> tasks,
+        Selection<Subject> subjects,
+        Selection<Condition> conditions,
+        Selection<Instantiation> instantiations,
+        Selection<Mode> modes,
+        Selection<CellPattern> cells,
+        boolean extensionSubjects,
+        String org,
+        Map<String, String> displayNames,
+        int trials,
+        long seed,
+        int maxIterations,
+        boolean scratchpad,
+        Integer maxConcurrency,
+        Integer globalConcurrency,
+        Path out) {
+
+    /** Tokens one episode uses, for the dry run's rough estimate (30 iterations of a growing conversation). */
+    static final long TOKENS_PER_EPISODE = 15_000;
+
+    public RunSpec {
+        models = List.copyOf(models);
+        if (models.isEmpty()) throw new IllegalArgumentException("a run needs at least one model");
+        if (new HashSet<>(models).size() != models.size()) throw new IllegalArgumentException("duplicate model");
+        Objects.requireNonNull(tasks);
+        Objects.requireNonNull(subjects);
+        Objects.requireNonNull(conditions);
+        Objects.requireNonNull(instantiations);
+        Objects.requireNonNull(modes);
+        Objects.requireNonNull(cells);
+        Objects.requireNonNull(org);
+        Objects.requireNonNull(out);
+        displayNames = Map.copyOf(displayNames);
+        if (!displayNames.keySet().equals(Set.copyOf(models))) {
+            throw new IllegalArgumentException("display names must be given for exactly the models " + models);
+        }
+        if (trials < 1 || maxIterations < 1) throw new IllegalArgumentException("trials and iterations must be >= 1");
+        if (maxConcurrency != null && maxConcurrency < 1 || globalConcurrency != null && globalConcurrency < 1) {
+            throw new IllegalArgumentException("concurrency limits must be >= 1");
+        }
+    }
+
+    /**
+     * Reads a spec from an optional YAML file and flags (keyed by the YAML names, values as typed: text, or lists of
+     * text for repeated flags), flags replacing the file's settings. The clock only names the default run directory.
+     *
+     * @throws SpecException naming the file and line or the flag, what is wrong and what is valid
+     */
+    public static RunSpec read(Optional<Path> yaml, Map<String, Object> flags, Clock clock) {
+        return SpecParser.parse(SpecReader.read(yaml, flags), yaml, clock);
+    }
+
+    /** Whether the extension subjects' configurations are in the matrix: asked for, or an extension subject named. */
+    public boolean includesExtensionSubjects() {
+        return extensionSubjects || subjects.values().stream().anyMatch(Subject::isExtension);
+    }
+
+    /** The configurations each model runs, in the matrix's order. */
+    public List<Configuration> configurationsOf(String model) {
+        String displayName = Objects.requireNonNull(displayNames.get(model), () -> "not in this run: " + model);
+        return Matrix.configurations(displayName, org, includesExtensionSubjects()).stream()
+                .filter(c -> tasks.admits(c.task()) && subjects.admits(c.subject())
+                        && conditions.admits(c.condition()) && instantiations.admits(c.instantiation())
+                        && modes.admits(c.mode())
+                        && (cells.all() || c.cell() == null || cells.values().stream().anyMatch(p -> p.matches(c.cell()))))
+                .map(c -> scratchpad ? new Configuration(c.task(), c.subject(), c.condition(), c.instantiation(),
+                        c.cell(), c.mode(), c.org(), c.displayName(), true) : c)
+                .toList();
+    }
+
+    /** How many configurations each model runs (the same for every model). */
+    public int configurations() {
+        return configurationsOf(models.getFirst()).size();
+    }
+
+    /**
+     * Every trial of the run. Trial index comes first, so a run stopped half-way has an even sample of the whole
+     * matrix rather than all trials of its first configurations; then model, then configuration.
+     */
+    public List<TrialSpec> plan() {
+        Map<String, List<Configuration>> byModel = new LinkedHashMap<>();
+        models.forEach(m -> byModel.put(m, configurationsOf(m)));
+        List<TrialSpec> plan = new ArrayList<>();
+        for (int index = 0; index < trials; index++) {
+            for (Map.Entry<String, List<Configuration>> e : byModel.entrySet()) {
+                for (Configuration c : e.getValue()) plan.add(TrialSpec.of(e.getKey(), c, index, seed, maxIterations));
+            }
+        }
+        return List.copyOf(plan);
+    }
+
+    /** The spec with every setting explicit, as stored in {@code run.yaml}; {@link #read} gives it back equal. */
+    public String toYaml() {
+        StringBuilder y = new StringBuilder();
+        y.append("# PeerGuard run spec, resolved: every setting is explicit, so this file always gives the same trials.\n");
+        y.append("models:\n");
+        models.forEach(m -> y.append("  - ").append(quote(m)).append('\n'));
+        y.append("tasks: ").append(tasks.toYaml(Task::id)).append('\n');
+        y.append("subjects: ").append(subjects.toYaml(Subject::id)).append('\n');
+        y.append("conditions: ").append(conditions.toYaml(Condition::id)).append('\n');
+        y.append("instantiations: ").append(instantiations.toYaml(Instantiation::id)).append('\n');
+        y.append("modes: ").append(modes.toYaml(Mode::id)).append('\n');
+        y.append("cells: ").append(cells.toYaml(CellPattern::toString)).append('\n');
+        y.append("extension_subjects: ").append(extensionSubjects).append('\n');
+        y.append("org: ").append(quote(org)).append('\n');
+        y.append("display_name:\n");
+        models.forEach(m -> y.append("  ").append(quote(m)).append(": ").append(quote(displayNames.get(m))).append('\n'));
+        y.append("trials: ").append(trials).append('\n');
+        y.append("seed: ").append(seed).append('\n');
+        y.append("max_iterations: ").append(maxIterations).append('\n');
+        y.append("scratchpad: ").append(scratchpad ? "unmonitored" : "off").append('\n');
+        y.append("max_concurrency: ").append(maxConcurrency == null ? "default" : maxConcurrency).append('\n');
+        y.append("global_concurrency: ").append(globalConcurrency == null ? "default" : globalConcurrency).append('\n');
+        y.append("out: ").append(quote(out.toString())).append('\n');
+        return y.toString();
+    }
+
+    /** A YAML double-quoted scalar, so that any model name, organisation or path reads back unchanged. */
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (ch < 0x20 || ch == 0x7f || ch == 0x85 || ch == 0x2028 || ch == 0x2029 || ch == 0xfeff) {
+                        b.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        b.append(ch);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** What the run would do, for {@code --dry-run}: totals, then per model its configurations and episodes by task. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        int perModel = configurations();
+        long episodesPerModel = (long) perModel * trials;
+        lines.add(format("Plan: %d model%s x %,d configurations x %,d trials = %,d episodes", models.size(),
+                models.size() == 1 ? "" : "s", perModel, trials, episodesPerModel * models.size()));
+        lines.add("Matrix: tasks " + tasks.toYaml(Task::id) + ", subjects " + subjects.toYaml(Subject::id)
+                + ", conditions " + conditions.toYaml(Condition::id) + ", instantiations "
+                + instantiations.toYaml(Instantiation::id) + ", modes " + modes.toYaml(Mode::id) + ", cells "
+                + cells.toYaml(CellPattern::toString) + ", extension subjects " + (includesExtensionSubjects()
+                        ? "included" : "not included"));
+        lines.add(format("Settings: org %s, seed %d, at most %d iterations, scratchpad %s, concurrency %s per "
+                + "model and %s overall", org, seed, maxIterations, scratchpad ? "unmonitored" : "off",
+                maxConcurrency == null ? "default" : maxConcurrency, globalConcurrency == null ? "default"
+                        : globalConcurrency));
+        lines.add("Run directory: " + out);
+        for (String model : models) {
+            List<Configuration> configs = configurationsOf(model);
+            lines.add(format("%s (display name \"%s\"): %,d configurations x %,d trials = %,d episodes", model,
+                    displayNames.get(model), configs.size(), trials, episodesPerModel));
+            Matrix.countByTask(configs).forEach((task, n) -> lines.add(format("  %-22s %,5d configurations %,10d "
+                    + "episodes", task.id(), n, (long) n * trials)));
+            if (!model.startsWith("scripted/")) {
+                lines.add(format("  tokens: about %,d (a rough estimate: %,d episodes x %,d tokens; real use depends "
+                        + "on the model and on how long its episodes run)", episodesPerModel * TOKENS_PER_EPISODE,
+                        episodesPerModel, TOKENS_PER_EPISODE));
+            }
+        }
+        return lines;
+    }
+
+    private static String format(String pattern, Object... args) {
+        return String.format(Locale.ROOT, pattern, args);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.peerguard.run;
+
+import dev.peerguard.agent.Episode;
+import dev.peerguard.agent.Transcript;
+import dev.peerguard.detect.Detector;
+import dev.peerguard.detect.Outcome;
+import dev.peerguard.model.Models;
+import dev.peerguard.scenario.Scenario;
+import dev.peerguard.scenario.ScenarioBuilder;
+import dev.peerguard.store.TrialRecord;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Runs the trials of a plan that are not yet stored, concurrently on virtual threads, within a global limit and a
+ * limit per model, and hands each finished trial to the store's writer. A trial that throws is recorded as an error,
+ * never as an outcome. Once cancelled it starts nothing new, and trials still running are abandoned unwritten.
+ */
+public final class Runner {
+    /** Concurrency limits: per model (absent = the provider's default) and overall. */
+    public record Limits(Map<String, Integer> perModel, int global) {}
+
+    /** What a run did: trials stored as outcomes, as errors, skipped because already stored, and not run. */
+    public record Result(int ok, int errors, int skipped, int notRun, boolean cancelled) {}
+
+    /** Receives each finished trial and progress events. */
+    public interface Sink {
+        void finished(TrialRecord record);
+    }
+
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+
+    /** Stops starting trials; trials in flight are abandoned. Safe to call from a signal handler thread. */
+    public void cancel() {
+        cancelled.set(true);
+    }
+
+    /** The per-model default: scripted agents are CPU-bound, so one per core; remote models wait on the network. */
+    public static int defaultConcurrency(String model) {
+        return model.startsWith("scripted/") ? Runtime.getRuntime().availableProcessors() : 5;
+    }
+
+    public Result run(List<TrialSpec> plan, Set<String> alreadyStored, Limits limits, Sink sink,
+            Consumer<TrialRecord> progress) {
+        Semaphore global = new Semaphore(limits.global());
+        Map<String, Semaphore> perModel = new HashMap<>();
+        for (TrialSpec t : plan) {
+            perModel.computeIfAbsent(t.model(), m -> new Semaphore(
+                    limits.perModel().getOrDefault(m, defaultConcurrency(m))));
+        }
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        int skipped = 0;
+        int submitted = 0;
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (TrialSpec trial : plan) {
+                if (alreadyStored.contains(trial.id())) {
+                    skipped++;
+                    continue;
+                }
+                Semaphore model = perModel.get(trial.model());
+                if (!acquire(model)) break;
+                if (!acquire(global)) {
+                    model.release();
+                    break;
+                }
+                submitted++;
+                executor.execute(() -> {
+                    try {
+                        TrialRecord record = runTrial(trial);
+                        if (cancelled.get()) return;
+                        sink.finished(record);
+                        (record.status() == TrialRecord.Status.OK ? ok : errors).incrementAndGet();
+                        progress.accept(record);
+                    } finally {
+                        global.release();
+                        model.release();
+                    }
+                });
+            }
+            executor.shutdown();
+            while (!executor.awaitTermination(100, TimeUnit.MILLISECONDS)) {
+                if (cancelled.get()) {
+                    executor.shutdownNow();
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancelled.set(true);
+        }
+        int notRun = plan.size() - skipped - ok.get() - errors.get();
+        return new Result(ok.get(), errors.get(), skipped, notRun, cancelled.get());
+    }
+
+    private boolean acquire(Semaphore s) {
+        try {
+            while (!cancelled.get()) {
+                if (s.tryAcquire(100, TimeUnit.MILLISECONDS)) return true;
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancelled.set(true);
+            return false;
+        }
+    }
+
+    /** One trial from spec to record; any failure becomes an error record with its cause. */
+    static TrialRecord runTrial(TrialSpec trial) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        try {
+            Scenario scenario = ScenarioBuilder.build(trial.config(), trial.seed());
+            Episode.Limits limits = new Episode.Limits(trial.maxIterations(), Episode.Limits.STUDY.maxContextTokens(),
+                    Episode.Limits.STUDY.maxToolLessTurns());
+            Transcript transcript = new Episode(limits).run(scenario, Models.open(trial.model(), trial.seed()));
+            Outcome outcome = Detector.judgeEpisode(scenario, transcript);
+            return new TrialRecord(trial.id(), trial.model(), trial.config().toMap(), trial.index(), trial.seed(),
+                    TrialRecord.Status.OK, outcome.values(), outcome.reasons(), transcript.stopReason().id(), null,
+                    transcript.iterations(), transcript.estimatedTokens(), null, null, started, millis(t0),
+                    TranscriptJson.write(transcript));
+        } catch (RuntimeException e) {
+            return new TrialRecord(trial.id(), trial.model(), trial.config().toMap(), trial.index(), trial.seed(),
+                    TrialRecord.Status.ERROR, Map.of(), Map.of(), null, describe(e), 0, 0, null, null, started,
+                    millis(t0), null);
+        }
+    }
+
+    private static long millis(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private static String describe(RuntimeException e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        String text = trace.toString();
+        return text.length() > 4000 ? text.substring(0, 4000) + "..." : text;
+    }
+}

@@ -1,0 +1,212 @@
+package dev.peerguard.run;
+
+import dev.peerguard.model.Models;
+import dev.peerguard.scenario.Axis;
+import dev.peerguard.scenario.Condition;
+import dev.peerguard.scenario.Configuration;
+import dev.peerguard.scenario.Instantiation;
+import dev.peerguard.scenario.Matrix;
+import dev.peerguard.scenario.Mode;
+import dev.peerguard.scenario.Subject;
+import dev.peerguard.scenario.Task;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Turns the settings gathered by {@link SpecReader} into a {@link RunSpec}: checks each value, fills the defaults
+ * (the study's whole matrix, 100 trials), and refuses filters that leave a value with nothing to run.
+ */
+final class SpecParser {
+    static final int DEFAULT_TRIALS = 100;
+    static final int DEFAULT_MAX_ITERATIONS = 30;
+
+    private final Map<String, SpecValue> in;
+    private final Path file;
+    private final List<SelectionCheck.Filter> filters = new ArrayList<>();
+
+    private SpecParser(Map<String, SpecValue> in, Path file) {
+        this.in = in;
+        this.file = file;
+    }
+
+    static RunSpec parse(Map<String, SpecValue> settings, Optional<Path> file, Clock clock) {
+        return new SpecParser(settings, file.orElse(null)).parse(clock);
+    }
+
+    private RunSpec parse(Clock clock) {
+        List<String> models = models();
+        Selection<Task> tasks = axis("tasks", Task.class, "task", Configuration::task);
+        Selection<Subject> subjects = axis("subjects", Subject.class, "subject", Configuration::subject);
+        Selection<Condition> conditions = axis("conditions", Condition.class, "condition", Configuration::condition);
+        Selection<Instantiation> instantiations = axis("instantiations", Instantiation.class, "instantiation",
+                Configuration::instantiation);
+        Selection<Mode> modes = axis("modes", Mode.class, "mode", Configuration::mode);
+        Selection<CellPattern> cells = cells();
+        boolean extensionSubjects = get("extension_subjects").map(SpecValue::bool).orElse(false);
+        String org = get("org").map(v -> v.text("the organisation's name, e.g. OpenBrain"))
+                .orElse(Configuration.DEFAULT_ORG);
+        Map<String, String> displayNames = displayNames(models);
+        int trials = get("trials").map(v -> v.integer(1)).orElse(DEFAULT_TRIALS);
+        long seed = get("seed").map(SpecValue::wholeNumber).orElse(0L);
+        int maxIterations = get("max_iterations").map(v -> v.integer(1)).orElse(DEFAULT_MAX_ITERATIONS);
+        boolean scratchpad = get("scratchpad").map(SpecParser::scratchpad).orElse(false);
+        Integer maxConcurrency = limit("max_concurrency", " or default (the provider's default)");
+        Integer globalConcurrency = limit("global_concurrency", " or default (no overall limit)");
+        Path out = get("out").map(SpecParser::path).orElseGet(() -> defaultOut(models.getFirst(), clock));
+        RunSpec spec = new RunSpec(models, tasks, subjects, conditions, instantiations, modes, cells,
+                extensionSubjects, org, displayNames, trials, seed, maxIterations, scratchpad, maxConcurrency,
+                globalConcurrency, out);
+        SelectionCheck.requireEachValueSelectsSomething(
+                Matrix.configurations("M", org, spec.includesExtensionSubjects()), filters);
+        return spec;
+    }
+
+    private Optional<SpecValue> get(String key) {
+        return Optional.ofNullable(in.get(key));
+    }
+
+    private List<String> models() {
+        SpecValue v = in.get("models");
+        if (v == null) {
+            throw new SpecException(file, null, "no model to run: give --model NAME (repeatable), or "
+                    + "`models: [NAME, ...]` in the spec file; e.g. --model scripted/honest");
+        }
+        List<String> models = new ArrayList<>();
+        for (SpecValue item : v.items("a list of model names such as scripted/honest")) {
+            String name = (String) item.raw();
+            if (models.contains(name)) throw item.error("model '" + name + "' is listed twice");
+            try {
+                Models.open(name, 0);
+            } catch (Models.UnknownModelException e) {
+                throw item.error(e.getMessage());
+            }
+            models.add(name);
+        }
+        return List.copyOf(models);
+    }
+
+    private <E extends Enum<E> & Axis> Selection<E> axis(String key, Class<E> type, String noun,
+            Function<Configuration, Object> axis) {
+        SpecValue v = in.get(key);
+        if (v == null) return Selection.everything();
+        List<String> ids = Arrays.stream(type.getEnumConstants()).map(Axis::id).toList();
+        List<SpecValue> items = v.items("all or a list of " + noun + "s (" + String.join(", ", ids) + ")");
+        if (isAll(items)) return Selection.everything();
+        Map<E, SpecValue> chosen = new LinkedHashMap<>();
+        for (SpecValue item : items) {
+            String text = (String) item.raw();
+            E value = Arrays.stream(type.getEnumConstants()).filter(e -> sameId(e.id(), text)).findFirst()
+                    .orElseThrow(() -> item.error("unknown " + noun + " '" + text + "'"
+                            + SpecReader.didYouMean(text, ids) + "; valid " + noun + "s: all, "
+                            + String.join(", ", ids)));
+            chosen.putIfAbsent(value, item);
+        }
+        List<SelectionCheck.Item> filterItems = chosen.entrySet().stream().map(e -> new SelectionCheck.Item(
+                e.getKey().id(), c -> axis.apply(c) == e.getKey(), e.getValue())).toList();
+        filters.add(new SelectionCheck.Filter(v, noun, axis, filterItems));
+        return Selection.of(List.copyOf(chosen.keySet()));
+    }
+
+    private Selection<CellPattern> cells() {
+        SpecValue v = in.get("cells");
+        if (v == null) return Selection.everything();
+        List<SpecValue> items = v.items("all or a list of cells such as creativity@90 or red");
+        if (isAll(items)) return Selection.everything();
+        Map<CellPattern, SpecValue> chosen = new LinkedHashMap<>();
+        for (SpecValue item : items) {
+            try {
+                chosen.putIfAbsent(CellPattern.parse((String) item.raw()), item);
+            } catch (IllegalArgumentException e) {
+                throw item.error(e.getMessage());
+            }
+        }
+        List<SelectionCheck.Item> filterItems = chosen.entrySet().stream().map(e -> new SelectionCheck.Item(
+                e.getKey().toString(), c -> e.getKey().matches(c.cell()), e.getValue())).toList();
+        filters.add(new SelectionCheck.Filter(v, "cell", Configuration::cell, filterItems));
+        return Selection.of(List.copyOf(chosen.keySet()));
+    }
+
+    /** Whether the items say {@code all}; {@code all} mixed with values is refused rather than guessed at. */
+    private static boolean isAll(List<SpecValue> items) {
+        for (SpecValue item : items) {
+            if (((String) item.raw()).equalsIgnoreCase("all")) {
+                if (items.size() == 1) return true;
+                throw item.error("'all' cannot be combined with other values; give either all or a list");
+            }
+        }
+        return false;
+    }
+
+    /** Ids compare ignoring case and '-' versus '_', so good-peer and closed_weight_peer are understood. */
+    private static boolean sameId(String id, String text) {
+        return id.replace('-', '_').equalsIgnoreCase(text.strip().replace('-', '_'));
+    }
+
+    private Map<String, String> displayNames(List<String> models) {
+        Map<String, String> names = new LinkedHashMap<>();
+        models.forEach(m -> names.put(m, Models.displayName(m)));
+        SpecValue v = in.get("display_name");
+        if (v == null) return names;
+        String expected = "the name {M} the prompts use for the model, e.g. Gemini";
+        if (v.raw() instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String model = (String) e.getKey();
+                SpecValue name = (SpecValue) e.getValue();
+                if (!names.containsKey(model)) {
+                    throw name.error("names model '" + model + "', which is not among the models to run ("
+                            + String.join(", ", models) + "); remove it or add the model to models");
+                }
+                names.put(model, name.text(expected));
+            }
+        } else {
+            String name = v.text(expected + " (for every model), or a mapping of model to name");
+            models.forEach(m -> names.put(m, name));
+        }
+        return names;
+    }
+
+    private static boolean scratchpad(SpecValue v) {
+        String t = v.text("off or unmonitored");
+        return switch (t.toLowerCase(Locale.ROOT)) {
+            case "off" -> false;
+            case "unmonitored" -> true;
+            default -> throw v.error("expected off or unmonitored, got '" + t + "'");
+        };
+    }
+
+    /** A concurrency limit; absent, empty or {@code default} leave the choice to the runner. */
+    private Integer limit(String key, String alternative) {
+        SpecValue v = in.get(key);
+        if (v == null || v.isNull()) return null;
+        if (v.raw() instanceof String s && (s.strip().equalsIgnoreCase("default") || s.strip().equals("~"))) {
+            return null;
+        }
+        return v.integer(1, alternative);
+    }
+
+    private static Path path(SpecValue v) {
+        String t = v.text("a directory for the run, e.g. runs/my-sweep");
+        try {
+            return Path.of(t);
+        } catch (InvalidPathException e) {
+            throw v.error("'" + t + "' is not a valid path: " + e.getReason());
+        }
+    }
+
+    /** {@code runs/<yyyyMMdd-HHmmss>-<first model's last path part>}, in the clock's time zone. */
+    static Path defaultOut(String firstModel, Clock clock) {
+        String name = firstModel.substring(firstModel.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "-");
+        String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(clock.getZone()).format(clock.instant());
+        return Path.of("runs", time + "-" + name);
+    }
+}

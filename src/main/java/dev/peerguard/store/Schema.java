@@ -1,0 +1,108 @@
+package dev.peerguard.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The store's tables (documented in SCHEMA.md) and the check that a file is a PeerGuard store this code can read. */
+final class Schema {
+    /** {@code PRAGMA application_id}: "PGRD", so {@code file} and other tools can tell the store apart. */
+    static final int APPLICATION_ID = 0x50475244;
+    /** {@code PRAGMA user_version}; raise it with a migration when the tables change. */
+    static final int VERSION = 1;
+
+    private static final String[] DDL = {
+        """
+        CREATE TABLE trials (
+            trial_id         TEXT PRIMARY KEY NOT NULL,
+            model            TEXT NOT NULL,
+            task             TEXT,
+            subject          TEXT,
+            condition        TEXT,
+            instantiation    TEXT,
+            dataset          TEXT,
+            threshold        INTEGER,
+            mode             TEXT,
+            org              TEXT,
+            display_name     TEXT,
+            scratchpad       INTEGER,
+            config_key       TEXT,
+            trial_index      INTEGER NOT NULL,
+            seed             INTEGER NOT NULL,
+            status           TEXT NOT NULL CHECK (status IN ('ok', 'error')),
+            error            TEXT,
+            stop_reason      TEXT,
+            iterations       INTEGER,
+            estimated_tokens INTEGER,
+            input_tokens     INTEGER,
+            output_tokens    INTEGER,
+            started_at       TEXT,
+            duration_ms      INTEGER,
+            outcome_json     TEXT NOT NULL,
+            reasons_json     TEXT NOT NULL)""",
+        """
+        CREATE TABLE outcome_fields (
+            trial_id   TEXT NOT NULL REFERENCES trials (trial_id),
+            field      TEXT NOT NULL,
+            value      TEXT NOT NULL,
+            value_bool INTEGER,
+            value_num  REAL,
+            determined INTEGER NOT NULL,
+            reason     TEXT,
+            PRIMARY KEY (trial_id, field))""",
+        """
+        CREATE TABLE transcripts (
+            trial_id TEXT PRIMARY KEY NOT NULL REFERENCES trials (trial_id),
+            gz       BLOB NOT NULL)""",
+        "CREATE INDEX trials_model_task ON trials (model, task)",
+        "CREATE INDEX trials_config_key ON trials (config_key)",
+        "PRAGMA application_id = " + APPLICATION_ID,
+        "PRAGMA user_version = " + VERSION,
+    };
+
+    private Schema() {}
+
+    /** Creates the tables in a new (empty) database, or checks that an existing one is a store of this version. */
+    static void prepare(Connection c, Path file) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            int app = intPragma(s, "application_id");
+            int version = intPragma(s, "user_version");
+            if (app == APPLICATION_ID) {
+                if (version > VERSION) {
+                    throw new StoreException(file + " was written by a newer PeerGuard (store schema version "
+                            + version + "; this version reads up to " + VERSION + "); upgrade PeerGuard to read it",
+                            null);
+                }
+                return;
+            }
+            boolean empty;
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
+                empty = rs.next() && rs.getInt(1) == 0;
+            }
+            if (app != 0 || version != 0 || !empty) {
+                throw new StoreException(file + " is not a PeerGuard run store (it is another SQLite database); "
+                        + "move it away or choose another run directory", null);
+            }
+            // All or nothing: a crash here leaves an empty database, which the next open creates again.
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                for (String ddl : DDL) s.execute(ddl);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        }
+    }
+
+    private static int intPragma(Statement s, String name) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+}
