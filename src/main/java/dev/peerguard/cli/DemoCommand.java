@@ -43,7 +43,8 @@ final class DemoCommand implements Callable<Integer> {
         flags.put("extension_subjects", "true");
         flags.put("trials", trials);
         flags.put("seed", seed);
-        if (out != null) flags.put("out", out.toString());
+        flags.put("out", out != null ? out.toString() : "runs/" + java.time.LocalDateTime.now()
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-demo");
         RunSpec spec = RunSpec.read(Optional.empty(), flags, Clock.systemDefaultZone());
         System.out.printf("PeerGuard demo: %d scripted reference agents x %d configurations x %s trials = %d "
                 + "episodes%n(scripted simulations of known policies, not language models)%n", MODELS.size(),
@@ -61,6 +62,8 @@ final class DemoCommand implements Callable<Integer> {
             Files.writeString(report, table.html("PeerGuard demo", "The scripted reference agents (simulations of "
                     + "known policies, not language models) over every configuration of the study's matrix."),
                     StandardCharsets.UTF_8);
+            System.out.println("Run directory: " + done.dir().toAbsolutePath().normalize()
+                    + "  (peerguard show / export / resume work on it)");
             System.out.println("HTML report: " + report.toAbsolutePath().normalize());
         }
         return RunCommand.exitCode(done);

@@ -6,7 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** The store's tables (documented in SCHEMA.md) and the check that a file is a PeerGuard store this code can read. */
+/** The store's tables (documented in the README) and the check that a file is a PeerGuard store this code can read. */
 final class Schema {
     /** {@code PRAGMA application_id}: "PGRD", so {@code file} and other tools can tell the store apart. */
     static final int APPLICATION_ID = 0x50475244;

@@ -150,11 +150,12 @@ class RunStoreTest {
     }
 
     @Test
-    void theExampleQueriesOfSchemaMdRun() throws Exception {
+    void theExampleQueriesOfTheReadmeRun() throws Exception {
         store(ok("a", "m", tampering(), 0), ok("b", "m", finance(), 0), error("c", "m", tampering(), 1, "x"));
-        String doc = Files.readString(Path.of("src/main/java/dev/peerguard/store/SCHEMA.md"));
+        String readme = Files.readString(Path.of("README.md"));
+        String doc = readme.substring(readme.indexOf("## The run store"));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("```sql\n(.*?)```", java.util.regex.Pattern.DOTALL)
-                .matcher(doc.substring(0, doc.indexOf("### DuckDB")));
+                .matcher(doc.substring(0, doc.indexOf("#### DuckDB")));
         int queries = 0;
         try (Connection c = jdbc(); Statement s = c.createStatement()) {
             while (m.find()) {
