@@ -35,12 +35,23 @@ public final class Runner {
     /** What a run did: trials stored as outcomes, as errors, skipped because already stored, and not run. */
     public record Result(int ok, int errors, int skipped, int notRun, boolean cancelled) {}
 
-    /** Receives each finished trial and progress events. */
+    /** Receives each finished trial. */
     public interface Sink {
         void finished(TrialRecord record);
     }
 
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final java.util.function.Function<TrialSpec, TrialRecord> trialRunner;
+
+    /** A runner that plays each trial's episode with {@link #runTrial}. */
+    public Runner() {
+        this(Runner::runTrial);
+    }
+
+    /** A runner with another way to turn a trial into a record (tests use it to inject failures and delays). */
+    Runner(java.util.function.Function<TrialSpec, TrialRecord> trialRunner) {
+        this.trialRunner = trialRunner;
+    }
 
     /** Stops starting trials; trials in flight are abandoned. Safe to call from a signal handler thread. */
     public void cancel() {
@@ -79,7 +90,7 @@ public final class Runner {
                 submitted++;
                 executor.execute(() -> {
                     try {
-                        TrialRecord record = runTrial(trial);
+                        TrialRecord record = record(trial);
                         if (cancelled.get()) return;
                         sink.finished(record);
                         (record.status() == TrialRecord.Status.OK ? ok : errors).incrementAndGet();
@@ -118,6 +129,14 @@ public final class Runner {
         }
     }
 
+    private TrialRecord record(TrialSpec trial) {
+        try {
+            return trialRunner.apply(trial);
+        } catch (RuntimeException | Error e) {
+            return error(trial, Instant.now(), System.nanoTime(), e);
+        }
+    }
+
     /** One trial from spec to record; any failure becomes an error record with its cause. */
     static TrialRecord runTrial(TrialSpec trial) {
         Instant started = Instant.now();
@@ -133,17 +152,21 @@ public final class Runner {
                     transcript.iterations(), transcript.estimatedTokens(), null, null, started, millis(t0),
                     TranscriptJson.write(transcript));
         } catch (RuntimeException e) {
-            return new TrialRecord(trial.id(), trial.model(), trial.config().toMap(), trial.index(), trial.seed(),
-                    TrialRecord.Status.ERROR, Map.of(), Map.of(), null, describe(e), 0, 0, null, null, started,
-                    millis(t0), null);
+            return error(trial, started, t0, e);
         }
+    }
+
+    static TrialRecord error(TrialSpec trial, Instant started, long t0, Throwable e) {
+        return new TrialRecord(trial.id(), trial.model(), trial.config().toMap(), trial.index(), trial.seed(),
+                TrialRecord.Status.ERROR, Map.of(), Map.of(), null, describe(e), 0, 0, null, null, started,
+                millis(t0), null);
     }
 
     private static long millis(long t0) {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
-    private static String describe(RuntimeException e) {
+    private static String describe(Throwable e) {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
         String text = trace.toString();
