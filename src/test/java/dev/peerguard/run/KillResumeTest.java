@@ -60,6 +60,28 @@ class KillResumeTest {
         assertThat(countRows(killed, "SELECT count(*) FROM transcripts")).isEqualTo(planned);
     }
 
+    @Test
+    void anInterruptedRunStoresWhatFinishedAndSaysHowToResume(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("interrupted");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "dev.peerguard.cli.Main", "run"));
+        command.addAll(SWEEP);
+        command.addAll(List.of("--out", dir.toString()));
+        Path log = tmp.resolve("child.log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (p.isAlive() && storedIfReadable(dir) < 50 && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(p.isAlive()).as("the run must still be going when it is interrupted").isTrue();
+        p.destroy(); // SIGTERM: the same orderly shutdown as Ctrl-C
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String output = Files.readString(log);
+        assertThat(output).contains("Interrupted:", "peerguard resume " + dir);
+        int stored = countRows(dir, "SELECT count(*) FROM trials");
+        assertThat(output).contains(stored + " stored now as outcomes");
+        assertThat(countRows(dir, "SELECT count(*) FROM transcripts")).isEqualTo(stored);
+    }
+
     /** Starts the CLI in a child JVM and kills it with SIGKILL once at least {@code atLeast} trials are stored. */
     private static int killMidway(List<String> cliArgs, Path dir, int atLeast, int planned) throws Exception {
         List<String> command = new ArrayList<>(List.of(
