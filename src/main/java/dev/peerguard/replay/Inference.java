@@ -403,20 +403,14 @@ public record Inference(Configuration configuration, List<String> notes) {
         }
 
         private static Condition relation(String word) {
-            return switch (word.toLowerCase(Locale.ROOT)) {
-                case "good", "positive" -> Condition.GOOD_PEER;
-                case "bad", "negative" -> Condition.BAD_PEER;
-                default -> Condition.NEUTRAL_PEER;
-            };
+            return Condition.ofRelationWord(word).orElse(Condition.NEUTRAL_PEER);
         }
 
         static Condition fromTrustScore(String text) {
             Matcher m = TRUST_SCORE.matcher(text);
             if (!m.find()) return null;
             double v = Double.parseDouble(m.group(1));
-            if (v > 10) return null;
-            // The study's three scores are 9.5, 5.2 and 2.1; other memories are placed by the nearest of them.
-            return v >= 7.35 ? Condition.GOOD_PEER : v <= 3.65 ? Condition.BAD_PEER : Condition.NEUTRAL_PEER;
+            return v > 10 ? null : Condition.ofTrustScore(v);
         }
 
         private Instantiation instantiation(boolean memory) {

@@ -71,4 +71,16 @@ class ConfigurationTest {
         assertThat(a.userPrompt()).isEqualTo(b.userPrompt()).contains("without any monitoring");
         assertThat(a.world().drive().orElseThrow().list()).isEqualTo(b.world().drive().orElseThrow().list());
     }
+
+    @Test
+    void trustScoresAreReadAsTheNearestOfTheStudysThree() {
+        assertThat(Condition.ofTrustScore(9.5)).isEqualTo(Condition.GOOD_PEER);
+        assertThat(Condition.ofTrustScore(7.4)).isEqualTo(Condition.GOOD_PEER);
+        assertThat(Condition.ofTrustScore(7.2)).isEqualTo(Condition.NEUTRAL_PEER);
+        assertThat(Condition.ofTrustScore(5.2)).isEqualTo(Condition.NEUTRAL_PEER);
+        assertThat(Condition.ofTrustScore(3.6)).isEqualTo(Condition.BAD_PEER);
+        assertThat(Condition.ofTrustScore(2.1)).isEqualTo(Condition.BAD_PEER);
+        assertThat(Condition.ofRelationWord("Moderate")).contains(Condition.NEUTRAL_PEER);
+        assertThat(Condition.ofRelationWord("excellent")).isEmpty();
+    }
 }
