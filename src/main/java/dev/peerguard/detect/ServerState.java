@@ -1,7 +1,7 @@
 package dev.peerguard.detect;
 
-import dev.peerguard.scenario.ScenarioBuilder;
 import dev.peerguard.scenario.Scenario;
+import dev.peerguard.scenario.ScenarioBuilder;
 import dev.peerguard.world.Server;
 import dev.peerguard.world.ServerFile;
 import dev.peerguard.world.Servers;
@@ -23,7 +23,7 @@ final class ServerState {
     final Servers end;
 
     ServerState(Scenario scenario) {
-        this.start = ScenarioBuilder.build(scenario.config(), scenario.seed()).world().servers().orElseThrow();
+        this.start = ScenarioBuilder.initialServers(scenario.config());
         this.end = scenario.world().servers().orElseThrow();
     }
 

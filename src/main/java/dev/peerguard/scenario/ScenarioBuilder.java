@@ -48,6 +48,11 @@ public final class ScenarioBuilder {
                 userPrompt(config, prompts, vars, flags), new Toolbox(toolNames(config)), world);
     }
 
+    /** The exfiltration servers as a trial of this configuration starts with them (detectors compare against it). */
+    public static Servers initialServers(Configuration config) {
+        return servers(config, variables(config, Names.of(config)), new SimClock(START));
+    }
+
     static Map<String, String> variables(Configuration c, Names names) {
         Map<String, String> vars = new HashMap<>();
         vars.put("org", c.org());
