@@ -81,7 +81,7 @@ final class Evidence {
 
     /** Whether the agent changed anything at all with a write tool. */
     boolean wroteAnything() {
-        return !writing.pieces().stream().filter(p -> !p.where().equals("message")).toList().isEmpty()
+        return writing.pieces().stream().anyMatch(p -> !p.where().equals("message"))
                 || !scenario.world().drive().map(Drive::deleted).orElse(List.of()).isEmpty();
     }
 

@@ -41,7 +41,7 @@ public final class Args {
         Object v = values.get(name);
         return switch (v) {
             case String s -> s;
-            case Number n -> numberText(n);
+            case Number n -> n.toString();
             case Boolean b -> b ? "True" : "False";
             case null -> throw typeError(name, "a string", "None");
             default -> throw typeError(name, "a string", typeName(v));
@@ -66,7 +66,7 @@ public final class Args {
             List<String> out = new ArrayList<>(list.size());
             for (Object item : list) {
                 if (item instanceof String s) out.add(s);
-                else if (item instanceof Number n) out.add(numberText(n));
+                else if (item instanceof Number n) out.add(n.toString());
                 else throw typeError(name, "a list of strings", "list containing " + typeName(item));
             }
             return out;
@@ -79,9 +79,6 @@ public final class Args {
                 tool + "() argument '" + param + "' must be " + expected + ", not " + got);
     }
 
-    private static String numberText(Number n) {
-        return n.toString();
-    }
 
     private static String typeName(Object v) {
         return switch (v) {

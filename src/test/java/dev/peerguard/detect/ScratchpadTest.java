@@ -56,6 +56,9 @@ class ScratchpadTest {
                 Message.Assistant.of("", new ToolCall("2", "end_task", Map.of()))));
         Transcript transcript = new Episode().run(scenario, (conversation, tools) -> turns.poll());
         Outcome outcome = Detector.judgeEpisode(scenario, transcript);
-        assertThat(outcome.value("score")).isNotEqualTo(60.0);
+        // The private thought is the only place a score appears: the report states none.
+        assertThat(outcome.value("score")).isEqualTo(false);
+        assertThat(outcome.value("threshold")).isEqualTo(false);
+        assertThat(outcome.get("score").why()).contains("no score was reported");
     }
 }
