@@ -14,13 +14,17 @@ public sealed interface Message {
     record User(String text, boolean nudge) implements Message {}
 
     /**
-     * An agent's turn: its message (may be empty), the tool calls it made in order, and its reasoning text when the
-     * model returned one.
+     * An agent's turn: its message (may be empty), the tool calls it made in order, its reasoning text when the
+     * model returned one, and what the call cost when a model behind an API answered (null for scripted agents).
      */
-    record Assistant(String text, List<ToolCall> calls, String reasoning) implements Message {
+    record Assistant(String text, List<ToolCall> calls, String reasoning, Usage usage) implements Message {
         public Assistant {
             text = text == null ? "" : text;
             calls = List.copyOf(calls);
+        }
+
+        public Assistant(String text, List<ToolCall> calls, String reasoning) {
+            this(text, calls, reasoning, null);
         }
 
         public static Assistant of(String text, ToolCall... calls) {

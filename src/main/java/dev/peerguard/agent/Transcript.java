@@ -59,9 +59,22 @@ public record Transcript(List<Message> messages, StopReason stopReason, int iter
                     if (a.reasoning() != null) o.put("reasoning", a.reasoning());
                     List<Object> calls = new ArrayList<>();
                     for (ToolCall c : a.calls()) {
-                        calls.add(Map.of("id", c.id(), "name", c.name(), "arguments", c.arguments()));
+                        Map<String, Object> call = new LinkedHashMap<>();
+                        call.put("id", c.id());
+                        call.put("name", c.name());
+                        call.put("arguments", c.arguments());
+                        if (c.argumentsError() != null) call.put("arguments_error", c.argumentsError());
+                        calls.add(call);
                     }
                     o.put("tool_calls", calls);
+                    if (a.usage() != null) {
+                        Map<String, Object> usage = new LinkedHashMap<>();
+                        usage.put("input_tokens", a.usage().inputTokens());
+                        usage.put("output_tokens", a.usage().outputTokens());
+                        if (a.usage().cached()) usage.put("cached", true);
+                        usage.put("cost_usd", a.usage().costUsd());
+                        o.put("usage", usage);
+                    }
                 }
                 case Message.ToolResult r -> {
                     o.put("role", "tool");

@@ -56,7 +56,9 @@ final class EpisodeCommand implements Callable<Integer> {
         }
         Configuration config = axes.configuration(org, displayName == null ? Models.displayName(model) : displayName,
                 scratchpad.equals("unmonitored"));
-        Agent agent = Models.open(model, seed);
+        Models models = Models.forEpisode();
+        models.check(java.util.List.of(model));
+        Agent agent = models.agent(model, seed);
         Scenario scenario = ScenarioBuilder.build(config, seed);
         Episode.Limits limits = new Episode.Limits(maxIterations, Episode.Limits.STUDY.maxContextTokens(),
                 Episode.Limits.STUDY.maxToolLessTurns());

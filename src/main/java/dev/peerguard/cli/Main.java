@@ -1,6 +1,6 @@
 package dev.peerguard.cli;
 
-import dev.peerguard.model.Models;
+import dev.peerguard.model.ModelName;
 import dev.peerguard.run.SpecException;
 import dev.peerguard.scenario.InvalidConfigurationException;
 import dev.peerguard.store.StoreException;
@@ -34,7 +34,7 @@ public final class Main {
     }
 
     private static boolean isBadInput(Exception e) {
-        return e instanceof InvalidConfigurationException || e instanceof Models.UnknownModelException
+        return e instanceof InvalidConfigurationException || e instanceof ModelName.InvalidModelException
                 || e instanceof BadInputException || e instanceof SpecException || e instanceof StoreException;
     }
 

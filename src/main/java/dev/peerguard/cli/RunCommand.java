@@ -70,6 +70,47 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--global-concurrency", description = "Trials at once over all models.")
     String globalConcurrency;
 
+    @Option(names = "--temperature", description = "Sampling temperature (default 1.0, as the study).")
+    String temperature;
+
+    @Option(names = "--max-tokens", description = "Output tokens per model call (default 8192, as the study).")
+    String maxTokens;
+
+    @Option(names = "--reasoning-effort", description = "minimal, low, medium or high, for models that reason.")
+    String reasoningEffort;
+
+    @Option(names = "--thinking-budget", description = "Thinking tokens for Anthropic and Gemini models.")
+    String thinkingBudget;
+
+    @Option(names = "--judge", description = "Judge model for what state cannot decide, e.g. openai/gpt-4.1-mini "
+            + "(the study's).")
+    String judge;
+
+    @Option(names = "--follow-up", description = "Interview the model about what it did after each episode.")
+    Boolean followUp;
+
+    @Option(names = "--follow-up-questions", description = "A YAML file of interview questions.")
+    String followUpQuestions;
+
+    @Option(names = "--max-cost", description = "Stop starting trials once this many USD are spent.")
+    String maxCost;
+
+    @Option(names = "--prices", description = "A price table (YAML) over the shipped one.")
+    String prices;
+
+    @Option(names = "--cache", description = "Cache model responses in the run directory.")
+    Boolean cache;
+
+    @Option(names = "--call-timeout", description = "Seconds one model call may take (default 300).")
+    String callTimeout;
+
+    @Option(names = "--max-retries", description = "Retries of a failing call before the trial is an error "
+            + "(default 8).")
+    String maxRetries;
+
+    @Option(names = "--max-rpm", description = "Requests per minute per model (default: no cap).")
+    String maxRpm;
+
     @Option(names = "--out", description = "Run directory (default runs/<time>-<model>).")
     Path out;
 
@@ -95,6 +136,19 @@ final class RunCommand implements Callable<Integer> {
         put(flags, "scratchpad", scratchpad);
         put(flags, "max_concurrency", maxConcurrency);
         put(flags, "global_concurrency", globalConcurrency);
+        put(flags, "temperature", temperature);
+        put(flags, "max_tokens", maxTokens);
+        put(flags, "reasoning_effort", reasoningEffort);
+        put(flags, "thinking_budget", thinkingBudget);
+        put(flags, "judge", judge);
+        put(flags, "follow_up", followUp == null ? null : followUp.toString());
+        put(flags, "follow_up_questions", followUpQuestions);
+        put(flags, "max_cost", maxCost);
+        put(flags, "prices", prices);
+        put(flags, "cache", cache == null ? null : cache.toString());
+        put(flags, "call_timeout", callTimeout);
+        put(flags, "max_retries", maxRetries);
+        put(flags, "max_rpm", maxRpm);
         put(flags, "out", out == null ? null : out.toString());
         RunSpec spec = RunSpec.read(Optional.ofNullable(specFile), flags, Clock.systemDefaultZone());
         if (dryRun) {
@@ -108,9 +162,12 @@ final class RunCommand implements Callable<Integer> {
         if (value != null) flags.put(key, value);
     }
 
-    /** 0 when every trial has an outcome, 1 when some are stored as errors, 130 when interrupted. */
+    /**
+     * 0 when every trial has an outcome, 1 when some are stored as errors or a cost limit stopped the run, 130 when
+     * interrupted.
+     */
     static int exitCode(RunSession.Done done) {
         if (done.result().cancelled()) return 130;
-        return done.result().errors() > 0 ? 1 : 0;
+        return done.result().errors() > 0 || done.result().stoppedBecause() != null ? 1 : 0;
     }
 }

@@ -1,5 +1,9 @@
 package dev.peerguard.run;
 
+import dev.peerguard.detect.FollowUp;
+import dev.peerguard.model.ModelSettings;
+import dev.peerguard.model.Models;
+import dev.peerguard.model.Spend;
 import dev.peerguard.store.RunStore;
 import dev.peerguard.store.StoreWriter;
 import java.io.IOException;
@@ -48,11 +52,28 @@ public final class RunSession {
 
     /** Finishes an interrupted run: trials already stored as outcomes are skipped, errors are run again. */
     public static Done resume(Path dir, PrintStream out) {
+        return resume(dir, Map.of(), out);
+    }
+
+    /**
+     * As {@link #resume(Path, PrintStream)}, with new limits (flags keyed as in a spec: max_cost, max_concurrency,
+     * global_concurrency, max_rpm, call_timeout, max_retries). They do not change which trials the run has; the
+     * updated spec is written back to {@code run.yaml}.
+     */
+    public static Done resume(Path dir, Map<String, Object> limits, PrintStream out) {
         Path specFile = dir.resolve(SPEC_FILE);
         if (!Files.isRegularFile(specFile)) {
             throw new SpecException(null, null, dir + " is not a run directory (it has no " + SPEC_FILE + ")");
         }
-        return execute(dir, RunSpec.read(Optional.of(specFile), Map.of(), Clock.systemUTC()), out);
+        RunSpec spec = RunSpec.read(Optional.of(specFile), limits, Clock.systemUTC());
+        if (!limits.isEmpty()) {
+            try {
+                Files.writeString(specFile, spec.toYaml(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot update " + specFile + ": " + e.getMessage(), e);
+            }
+        }
+        return execute(dir, spec, out);
     }
 
     private static Done execute(Path dir, RunSpec spec, PrintStream out) {
@@ -60,7 +81,22 @@ public final class RunSession {
         Map<String, Integer> perModel = new HashMap<>();
         if (spec.maxConcurrency() != null) spec.models().forEach(m -> perModel.put(m, spec.maxConcurrency()));
         int global = spec.globalConcurrency() != null ? spec.globalConcurrency() : defaultGlobal(spec.models());
-        Runner runner = new Runner();
+        Map<String, Integer> calls = new HashMap<>();
+        spec.models().forEach(m -> calls.put(m, perModel.getOrDefault(m, Runner.defaultConcurrency(m))));
+        ModelSettings settings = spec.modelSettings();
+        if (settings.judge() != null) calls.putIfAbsent(settings.judge(), Runner.defaultConcurrency(settings.judge()));
+        try (Models models = Models.forRun(settings, dir, calls)) {
+            models.check(spec.models());
+            FollowUp.Questions questions = !settings.followUp() ? null : settings.followUpQuestions() == null
+                    ? FollowUp.Questions.defaults() : FollowUp.Questions.load(settings.followUpQuestions());
+            TrialPlayer player = new TrialPlayer(models, questions);
+            return execute(dir, spec, out, plan, perModel, global, player, models.spend());
+        }
+    }
+
+    private static Done execute(Path dir, RunSpec spec, PrintStream out, List<TrialSpec> plan,
+            Map<String, Integer> perModel, int global, TrialPlayer player, Spend spend) {
+        Runner runner = new Runner(player::play);
         CountDownLatch flushed = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
             runner.cancel();
@@ -77,12 +113,15 @@ public final class RunSession {
                 Set<String> done = store.finishedIds();
                 StoreWriter writer = store.writer();
                 try (Progress progress = new Progress("run", plan.size(), done.size(), Progress.terminal())) {
-                    result = runner.run(plan, done, new Runner.Limits(perModel, global), writer::submit, progress);
+                    result = runner.run(plan, done, new Runner.Limits(perModel, global), writer::submit, record -> {
+                        progress.accept(record);
+                        if (spend.limitReached()) runner.stop("the cost limit was reached");
+                    });
                 } finally {
                     writer.close();
                 }
             }
-            report(out, dir, result, plan.size());
+            report(out, dir, result, plan.size(), spend);
             return new Done(dir, result, plan.size());
         } finally {
             // Only now may an interrupted JVM exit: every finished trial is stored and the user was told how to resume.
@@ -99,7 +138,7 @@ public final class RunSession {
         return models.stream().mapToInt(Runner::defaultConcurrency).sum();
     }
 
-    private static void report(PrintStream out, Path dir, Runner.Result r, int planned) {
+    private static void report(PrintStream out, Path dir, Runner.Result r, int planned, Spend spend) {
         out.printf("%d trials planned: %d stored now as outcomes, %d as errors, %d were already stored.%n", planned,
                 r.ok(), r.errors(), r.skipped());
         if (r.errors() > 0) {
@@ -109,6 +148,16 @@ public final class RunSession {
         if (r.cancelled()) {
             out.printf("Interrupted: %d trials were not run; every finished trial is stored. Continue with:%n"
                     + "  peerguard resume %s%n", r.notRun(), dir);
+        }
+        if (r.stoppedBecause() != null) {
+            out.printf("Stopped because %s: %d trials were not run; every finished trial is stored. Continue with a "
+                    + "higher limit:%n  peerguard resume %s --max-cost USD%n", r.stoppedBecause(), r.notRun(), dir);
+        }
+        if (spend.total().calls() > 0) {
+            spend.byModel().forEach((model, t) -> out.printf("  %s: %,d calls (%,d from the cache), %,d tokens in, "
+                    + "%,d out, cost %s%n", model, t.calls(), t.cachedCalls(), t.inputTokens(), t.outputTokens(),
+                    Spend.describeCost(t.costUsd(), t.partlyUnknown())));
+            out.println("Spent in this session: " + spend.describeTotal());
         }
         out.println("Run directory: " + dir.toAbsolutePath().normalize());
     }

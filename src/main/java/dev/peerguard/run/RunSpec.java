@@ -1,5 +1,6 @@
 package dev.peerguard.run;
 
+import dev.peerguard.model.ModelSettings;
 import dev.peerguard.scenario.Condition;
 import dev.peerguard.scenario.Configuration;
 import dev.peerguard.scenario.Instantiation;
@@ -26,6 +27,7 @@ import java.util.Set;
  *
  * @param maxConcurrency trials at once per model, or null for the runner's per-provider default
  * @param globalConcurrency trials at once over all models, or null for no limit of its own
+ * @param modelSettings how models are called: generation, judge, interview, limits, prices, cache
  */
 public record RunSpec(
         List<String> models,
@@ -44,6 +46,7 @@ public record RunSpec(
         boolean scratchpad,
         Integer maxConcurrency,
         Integer globalConcurrency,
+        ModelSettings modelSettings,
         Path out) {
 
     /** Tokens one episode uses, for the dry run's rough estimate (30 iterations of a growing conversation). */
@@ -61,6 +64,7 @@ public record RunSpec(
         Objects.requireNonNull(cells);
         Objects.requireNonNull(org);
         Objects.requireNonNull(out);
+        Objects.requireNonNull(modelSettings);
         displayNames = Map.copyOf(displayNames);
         if (!displayNames.keySet().equals(Set.copyOf(models))) {
             throw new IllegalArgumentException("display names must be given for exactly the models " + models);
@@ -142,12 +146,13 @@ public record RunSpec(
         y.append("scratchpad: ").append(scratchpad ? "unmonitored" : "off").append('\n');
         y.append("max_concurrency: ").append(maxConcurrency == null ? "default" : maxConcurrency).append('\n');
         y.append("global_concurrency: ").append(globalConcurrency == null ? "default" : globalConcurrency).append('\n');
+        y.append(ModelSettingsParser.toYaml(modelSettings));
         y.append("out: ").append(quote(out.toString())).append('\n');
         return y.toString();
     }
 
     /** A YAML double-quoted scalar, so that any model name, organisation or path reads back unchanged. */
-    private static String quote(String s) {
+    static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char ch : s.toCharArray()) {
             switch (ch) {
@@ -183,6 +188,7 @@ public record RunSpec(
                 + "model and %s overall", org, seed, maxIterations, scratchpad ? "unmonitored" : "off",
                 maxConcurrency == null ? "default" : maxConcurrency, globalConcurrency == null ? "default"
                         : globalConcurrency));
+        if (!models.stream().allMatch(m -> m.startsWith("scripted/"))) lines.add(modelLine());
         lines.add("Run directory: " + out);
         for (String model : models) {
             List<Configuration> configs = configurationsOf(model);
@@ -197,6 +203,20 @@ public record RunSpec(
             }
         }
         return lines;
+    }
+
+    private String modelLine() {
+        ModelSettings m = modelSettings;
+        return format("Models: temperature %s, max tokens %s%s, call timeout %d s, %d retries, rate cap %s, judge %s, "
+                + "follow-up %s, cost limit %s, prices %s, response cache %s",
+                m.generation().temperature() == null ? "default" : m.generation().temperature(),
+                m.generation().maxTokens() == null ? "default" : m.generation().maxTokens(),
+                m.perModel().isEmpty() ? "" : " (per-model settings for " + String.join(", ", m.perModel().keySet())
+                        + ")", m.callTimeout().toSeconds(), m.maxRetries(),
+                m.requestsPerMinute() == 0 ? "none" : m.requestsPerMinute() + "/min",
+                m.judge() == null ? "none" : m.judge(), m.followUp() ? "on" : "off",
+                m.maxCostUsd() == null ? "none" : "$" + m.maxCostUsd(),
+                m.prices() == null ? "shipped table" : m.prices().toString(), m.cache() ? "on" : "off");
     }
 
     private static String format(String pattern, Object... args) {

@@ -1,12 +1,5 @@
 package dev.peerguard.run;
 
-import dev.peerguard.agent.Episode;
-import dev.peerguard.agent.Transcript;
-import dev.peerguard.detect.Detector;
-import dev.peerguard.detect.Outcome;
-import dev.peerguard.model.Models;
-import dev.peerguard.scenario.Scenario;
-import dev.peerguard.scenario.ScenarioBuilder;
 import dev.peerguard.store.TrialRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,19 +14,25 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Runs the trials of a plan that are not yet stored, concurrently on virtual threads, within a global limit and a
  * limit per model, and hands each finished trial to the store's writer. A trial that throws is recorded as an error,
- * never as an outcome. Once cancelled it starts nothing new, and trials still running are abandoned unwritten.
+ * never as an outcome. {@link #stop} starts nothing new but lets running trials finish and be stored (a cost limit
+ * does this); {@link #cancel} also abandons running trials unwritten (Ctrl-C).
  */
 public final class Runner {
     /** Concurrency limits: per model (absent = the provider's default) and overall. */
     public record Limits(Map<String, Integer> perModel, int global) {}
 
-    /** What a run did: trials stored as outcomes, as errors, skipped because already stored, and not run. */
-    public record Result(int ok, int errors, int skipped, int notRun, boolean cancelled) {}
+    /**
+     * What a run did: trials stored as outcomes, as errors, skipped because already stored, and not run; whether it
+     * was cancelled, and why it stopped early when it did (null when it ran to the end).
+     */
+    public record Result(int ok, int errors, int skipped, int notRun, boolean cancelled, String stoppedBecause) {}
 
     /** Receives each finished trial. */
     public interface Sink {
@@ -41,21 +40,22 @@ public final class Runner {
     }
 
     private final AtomicBoolean cancelled = new AtomicBoolean();
-    private final java.util.function.Function<TrialSpec, TrialRecord> trialRunner;
+    private final AtomicReference<String> stopped = new AtomicReference<>();
+    private final Function<TrialSpec, TrialRecord> trialRunner;
 
-    /** A runner that plays each trial's episode with {@link #runTrial}. */
-    public Runner() {
-        this(Runner::runTrial);
-    }
-
-    /** A runner with another way to turn a trial into a record (tests use it to inject failures and delays). */
-    Runner(java.util.function.Function<TrialSpec, TrialRecord> trialRunner) {
+    /** A runner that turns each trial into a record with the given function (a {@link TrialPlayer}, or a test's). */
+    public Runner(Function<TrialSpec, TrialRecord> trialRunner) {
         this.trialRunner = trialRunner;
     }
 
     /** Stops starting trials; trials in flight are abandoned. Safe to call from a signal handler thread. */
     public void cancel() {
         cancelled.set(true);
+    }
+
+    /** Stops starting trials; trials in flight finish and are stored. The reason is reported in the result. */
+    public void stop(String because) {
+        stopped.compareAndSet(null, because);
     }
 
     /** The per-model default: scripted agents are CPU-bound, so one per core; remote models wait on the network. */
@@ -74,7 +74,6 @@ public final class Runner {
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         int skipped = 0;
-        int submitted = 0;
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (TrialSpec trial : plan) {
                 if (alreadyStored.contains(trial.id())) {
@@ -87,7 +86,6 @@ public final class Runner {
                     model.release();
                     break;
                 }
-                submitted++;
                 executor.execute(() -> {
                     try {
                         TrialRecord record = record(trial);
@@ -113,12 +111,12 @@ public final class Runner {
             cancelled.set(true);
         }
         int notRun = plan.size() - skipped - ok.get() - errors.get();
-        return new Result(ok.get(), errors.get(), skipped, notRun, cancelled.get());
+        return new Result(ok.get(), errors.get(), skipped, notRun, cancelled.get(), stopped.get());
     }
 
     private boolean acquire(Semaphore s) {
         try {
-            while (!cancelled.get()) {
+            while (!cancelled.get() && stopped.get() == null) {
                 if (s.tryAcquire(100, TimeUnit.MILLISECONDS)) return true;
             }
             return false;
@@ -137,39 +135,14 @@ public final class Runner {
         }
     }
 
-    /** One trial from spec to record; any failure becomes an error record with its cause. */
-    static TrialRecord runTrial(TrialSpec trial) {
-        Instant started = Instant.now();
-        long t0 = System.nanoTime();
-        try {
-            Scenario scenario = ScenarioBuilder.build(trial.config(), trial.seed());
-            Episode.Limits limits = new Episode.Limits(trial.maxIterations(), Episode.Limits.STUDY.maxContextTokens(),
-                    Episode.Limits.STUDY.maxToolLessTurns());
-            Transcript transcript = new Episode(limits).run(scenario, Models.open(trial.model(), trial.seed()));
-            Outcome outcome = Detector.judgeEpisode(scenario, transcript);
-            return new TrialRecord(trial.id(), trial.model(), trial.config().toMap(), trial.index(), trial.seed(),
-                    TrialRecord.Status.OK, outcome.values(), outcome.reasons(), transcript.stopReason().id(), null,
-                    transcript.iterations(), transcript.estimatedTokens(), null, null, started, millis(t0),
-                    TranscriptJson.write(transcript));
-        } catch (RuntimeException e) {
-            return error(trial, started, t0, e);
-        }
-    }
-
+    /** A failed trial's record: its cause (a stack trace, cut to 4,000 characters), no outcome. */
     static TrialRecord error(TrialSpec trial, Instant started, long t0, Throwable e) {
-        return new TrialRecord(trial.id(), trial.model(), trial.config().toMap(), trial.index(), trial.seed(),
-                TrialRecord.Status.ERROR, Map.of(), Map.of(), null, describe(e), 0, 0, null, null, started,
-                millis(t0), null);
-    }
-
-    private static long millis(long t0) {
-        return (System.nanoTime() - t0) / 1_000_000;
-    }
-
-    private static String describe(Throwable e) {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
         String text = trace.toString();
-        return text.length() > 4000 ? text.substring(0, 4000) + "..." : text;
+        return new TrialRecord(trial.id(), trial.model(), trial.config().toMap(), trial.index(), trial.seed(),
+                TrialRecord.Status.ERROR, Map.of(), Map.of(), null,
+                text.length() > 4000 ? text.substring(0, 4000) + "..." : text, 0, 0, null, null, started,
+                (System.nanoTime() - t0) / 1_000_000, null);
     }
 }

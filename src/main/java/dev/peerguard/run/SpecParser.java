@@ -1,5 +1,7 @@
 package dev.peerguard.run;
 
+import dev.peerguard.model.ModelName;
+import dev.peerguard.model.ModelSettings;
 import dev.peerguard.model.Models;
 import dev.peerguard.scenario.Axis;
 import dev.peerguard.scenario.Condition;
@@ -63,9 +65,10 @@ final class SpecParser {
         Integer maxConcurrency = limit("max_concurrency", " or default (the provider's default)");
         Integer globalConcurrency = limit("global_concurrency", " or default (no overall limit)");
         Path out = get("out").map(SpecParser::path).orElseGet(() -> defaultOut(models.getFirst(), clock));
+        ModelSettings modelSettings = ModelSettingsParser.parse(in, models);
         RunSpec spec = new RunSpec(models, tasks, subjects, conditions, instantiations, modes, cells,
                 extensionSubjects, org, displayNames, trials, seed, maxIterations, scratchpad, maxConcurrency,
-                globalConcurrency, out);
+                globalConcurrency, modelSettings, out);
         SelectionCheck.requireEachValueSelectsSomething(
                 Matrix.configurations("M", org, spec.includesExtensionSubjects()), filters);
         return spec;
@@ -86,8 +89,8 @@ final class SpecParser {
             String name = (String) item.raw();
             if (models.contains(name)) throw item.error("model '" + name + "' is listed twice");
             try {
-                Models.open(name, 0);
-            } catch (Models.UnknownModelException e) {
+                ModelName.parse(name);
+            } catch (ModelName.InvalidModelException e) {
                 throw item.error(e.getMessage());
             }
             models.add(name);

@@ -34,7 +34,9 @@ final class SpecReader {
     /** Every key a run spec may have, in the order {@code run.yaml} lists them. */
     static final List<String> KEYS = List.of("models", "tasks", "subjects", "conditions", "instantiations", "modes",
             "cells", "extension_subjects", "org", "display_name", "trials", "seed", "max_iterations", "scratchpad",
-            "max_concurrency", "global_concurrency", "out");
+            "max_concurrency", "global_concurrency", "temperature", "max_tokens", "reasoning_effort",
+            "thinking_budget", "model_settings", "call_timeout", "max_retries", "max_rpm", "judge", "follow_up",
+            "follow_up_questions", "max_cost", "prices", "cache", "out");
 
     private SpecReader() {}
 

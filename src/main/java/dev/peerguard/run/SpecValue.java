@@ -94,6 +94,24 @@ record SpecValue(String key, Object raw, Path file, Integer line) {
         throw error("expected " + expected + ", got '" + t + "'");
     }
 
+    /** A number between {@code min} and {@code max} inclusive. */
+    double number(double min, double max, String expected) {
+        String t = text(expected);
+        try {
+            double d = Double.parseDouble(t);
+            if (d >= min && d <= max && !Double.isNaN(d)) return d;
+        } catch (NumberFormatException e) {
+            // Reported below together with the out-of-range case.
+        }
+        throw error("expected " + expected + ", got '" + t + "'");
+    }
+
+    /** Whether the value is absent, empty, or one of the words that mean "use the default". */
+    boolean isDefault() {
+        return raw == null || raw instanceof String s && (s.isBlank() || s.strip().equalsIgnoreCase("default")
+                || s.strip().equalsIgnoreCase("none") || s.strip().equals("~"));
+    }
+
     long wholeNumber() {
         String t = text("a whole number");
         try {

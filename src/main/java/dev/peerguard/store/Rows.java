@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -27,7 +28,7 @@ final class Rows {
     /** The columns of {@code trials}, in the order {@link #bind} and {@link #read} use. */
     static final String COLUMNS = "trial_id, model, task, subject, condition, instantiation, dataset, threshold, mode, "
             + "org, display_name, scratchpad, config_key, trial_index, seed, status, error, stop_reason, iterations, "
-            + "estimated_tokens, input_tokens, output_tokens, started_at, duration_ms, outcome_json, reasons_json";
+            + "estimated_tokens, input_tokens, output_tokens, started_at, duration_ms, outcome_json, reasons_json, cost_usd, judged_fields";
 
     /** The configuration keys ({@code Configuration.toMap()}) kept in columns of the same name. */
     private static final String[] CONFIG_TEXT = {"task", "subject", "condition", "instantiation", "dataset"};
@@ -71,7 +72,10 @@ final class Rows {
         p.setString(i++, r.startedAt() == null ? null : TIME.format(r.startedAt()));
         p.setLong(i++, r.durationMs());
         p.setString(i++, row.outcomeJson());
-        p.setString(i, row.reasonsJson());
+        p.setString(i++, row.reasonsJson());
+        if (r.costUsd() == null) p.setNull(i++, Types.REAL);
+        else p.setDouble(i++, r.costUsd());
+        p.setString(i, r.judgedFields() == null ? null : json(r.judgedFields()));
     }
 
     /** The record of the current row of a {@code SELECT COLUMNS}, with the given transcript (null: not loaded). */
@@ -85,6 +89,9 @@ final class Rows {
         config.put("scratchpad", rs.getInt("scratchpad") != 0);
         config.put("key", rs.getString("config_key"));
         String started = rs.getString("started_at");
+        double cost = rs.getDouble("cost_usd");
+        Double costUsd = rs.wasNull() ? null : cost;
+        String judged = rs.getString("judged_fields");
         return new TrialRecord(rs.getString("trial_id"), rs.getString("model"), config, rs.getInt("trial_index"),
                 rs.getLong("seed"), rs.getString("status").equals("ok") ? TrialRecord.Status.OK
                         : TrialRecord.Status.ERROR,
@@ -92,7 +99,8 @@ final class Rows {
                 parse(rs.getString("reasons_json"), new TypeReference<Map<String, String>>() {}),
                 rs.getString("stop_reason"), rs.getString("error"), rs.getInt("iterations"),
                 rs.getLong("estimated_tokens"), longOrNull(rs, "input_tokens"), longOrNull(rs, "output_tokens"),
-                started == null ? null : Instant.parse(started), rs.getLong("duration_ms"), transcript);
+                started == null ? null : Instant.parse(started), rs.getLong("duration_ms"), transcript, costUsd,
+                judged == null ? null : parse(judged, new TypeReference<List<String>>() {}));
     }
 
     static String json(Object value) {

@@ -169,9 +169,17 @@ public final class RunStore implements AutoCloseable {
         long[] totals = new long[4];
         Instant[] span = new Instant[2];
         Summary.Counts none = new Summary.Counts(0, 0);
-        query("SELECT model, task, status, input_tokens, output_tokens, estimated_tokens, duration_ms, started_at "
-                + "FROM trials", rs -> {
+        Map<String, Summary.Cost> costs = new HashMap<>();
+        query("SELECT model, task, status, input_tokens, output_tokens, estimated_tokens, duration_ms, started_at, "
+                + "cost_usd FROM trials", rs -> {
             boolean ok = rs.getString(3).equals("ok");
+            if (rs.getObject(4) != null) {
+                double usd = rs.getDouble(9);
+                Double cost = rs.wasNull() ? null : usd;
+                costs.merge(rs.getString(1), new Summary.Cost(0, 0, null, 0).plus(rs.getLong(4), rs.getLong(5), cost,
+                        cost == null), (a, b) -> a.plus(b.inputTokens(), b.outputTokens(), b.usd(),
+                        b.unknownTrials() > 0));
+            }
             byModel.merge(rs.getString(1), none.plus(ok), (a, b) -> a.plus(ok));
             byTask.merge(String.valueOf(rs.getString(2)), none.plus(ok), (a, b) -> a.plus(ok));
             totals[0] += rs.getLong(4);
@@ -185,7 +193,7 @@ public final class RunStore implements AutoCloseable {
                 if (span[1] == null || end.isAfter(span[1])) span[1] = end;
             }
         });
-        return new Summary(byModel, byTask, totals[0], totals[1], totals[2], totals[3], span[0], span[1]);
+        return new Summary(byModel, byTask, totals[0], totals[1], totals[2], totals[3], span[0], span[1], costs);
     }
 
     /** Closes the writer if it is still open (flushing it), then the store. */

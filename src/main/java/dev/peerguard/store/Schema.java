@@ -11,7 +11,7 @@ final class Schema {
     /** {@code PRAGMA application_id}: "PGRD", so {@code file} and other tools can tell the store apart. */
     static final int APPLICATION_ID = 0x50475244;
     /** {@code PRAGMA user_version}; raise it with a migration when the tables change. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private static final String[] DDL = {
         """
@@ -41,7 +41,9 @@ final class Schema {
             started_at       TEXT,
             duration_ms      INTEGER,
             outcome_json     TEXT NOT NULL,
-            reasons_json     TEXT NOT NULL)""",
+            reasons_json     TEXT NOT NULL,
+            cost_usd         REAL,
+            judged_fields    TEXT)""",
         """
         CREATE TABLE outcome_fields (
             trial_id   TEXT NOT NULL REFERENCES trials (trial_id),
@@ -75,6 +77,7 @@ final class Schema {
                             + version + "; this version reads up to " + VERSION + "); upgrade PeerGuard to read it",
                             null);
                 }
+                if (version < VERSION) migrate(c, s, version);
                 return;
             }
             boolean empty;
@@ -97,6 +100,26 @@ final class Schema {
             } finally {
                 c.setAutoCommit(auto);
             }
+        }
+    }
+
+    /** Brings an older store up to this version; each step runs in one transaction. */
+    private static void migrate(Connection c, Statement s, int from) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            if (from < 2) {
+                // Version 2: cost and the judge's fields per trial.
+                s.execute("ALTER TABLE trials ADD COLUMN cost_usd REAL");
+                s.execute("ALTER TABLE trials ADD COLUMN judged_fields TEXT");
+            }
+            s.execute("PRAGMA user_version = " + VERSION);
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
         }
     }
 

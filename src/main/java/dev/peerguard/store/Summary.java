@@ -20,7 +20,30 @@ public record Summary(
         long estimatedTokens,
         long durationMs,
         Instant first,
-        Instant last) {
+        Instant last,
+        Map<String, Cost> costByModel) {
+
+    /**
+     * What one model's trials cost: tokens as the providers reported them and USD where prices are known.
+     *
+     * @param usd           the summed known costs, null when no trial's cost is known
+     * @param unknownTrials trials that called a model without a known price
+     */
+    public record Cost(long inputTokens, long outputTokens, Double usd, int unknownTrials) {
+        Cost plus(long in, long out, Double trialUsd, boolean unknown) {
+            Double sum = usd;
+            if (trialUsd != null) sum = usd == null ? trialUsd : Double.valueOf(usd + trialUsd);
+            return new Cost(inputTokens + in, outputTokens + out, sum, unknownTrials + (unknown ? 1 : 0));
+        }
+
+        /** "$1.23", "unknown", or "at least $1.23 (prices unknown for 4 trials)". */
+        public String describe() {
+            if (usd == null) return unknownTrials > 0 ? "unknown" : "$0";
+            String known = String.format(java.util.Locale.ROOT, "$%.4f", usd);
+            return unknownTrials == 0 ? known : "at least " + known + " (prices unknown for " + unknownTrials
+                    + " trials)";
+        }
+    }
 
     /** Trials stored as outcomes ({@code ok}) and as errors. */
     public record Counts(int ok, int error) {
@@ -36,6 +59,7 @@ public record Summary(
     public Summary {
         byModel = Map.copyOf(byModel);
         byTask = Map.copyOf(byTask);
+        costByModel = Map.copyOf(costByModel);
     }
 
     public int ok() {
@@ -62,6 +86,9 @@ public record Summary(
                 .mapToInt(String::length).max().orElse(0);
         lines(sb, "model", byModel, width);
         lines(sb, "task", byTask, width);
+        costByModel.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> sb.append(String.format(
+                "  cost  %-" + width + "s  %s (%,d in, %,d out tokens)%n", e.getKey(), e.getValue().describe(),
+                e.getValue().inputTokens(), e.getValue().outputTokens())));
         return sb.toString().stripTrailing();
     }
 

@@ -28,6 +28,7 @@ public final class Toolbox {
         Tools.Definition tool = tools.stream().filter(t -> t.spec().name().equals(call.name())).findFirst()
                 .orElse(null);
         if (tool == null) return "Invalid tool " + call.name() + " provided.";
+        if (call.argumentsError() != null) return "JSONDecodeError: " + call.argumentsError();
         try {
             world.clock().tick(3);
             return tool.function().apply(world, Args.check(tool.spec(), call.arguments()));

@@ -125,7 +125,9 @@ class RunSpecErrorTest {
         assertThat(e.getMessage()).contains("line 2: unknown key 'trail'; did you mean 'trials'?")
                 .contains("valid keys: models, tasks, subjects, conditions, instantiations, modes, cells, "
                         + "extension_subjects, org, display_name, trials, seed, max_iterations, scratchpad, "
-                        + "max_concurrency, global_concurrency, out");
+                        + "max_concurrency, global_concurrency, temperature, max_tokens, reasoning_effort, "
+                        + "thinking_budget, model_settings, call_timeout, max_retries, max_rpm, judge, follow_up, "
+                        + "follow_up_questions, max_cost, prices, cache, out");
         assertThat(fromYaml("model: scripted/honest\n").getMessage()).contains("did you mean 'models'?");
         assertThat(fromYaml("models: scripted/honest\nmax-iterations: 4\n").getMessage())
                 .contains("did you mean 'max_iterations'?");
@@ -244,8 +246,9 @@ class RunSpecErrorTest {
 
     @Test
     void unknownModelsListTheValidOnes() throws IOException {
-        assertThat(fromFlags("models", List.of("scripted/honest", "openai/gpt-5.2")).getMessage())
-                .startsWith("--model: unknown model 'openai/gpt-5.2'").contains("valid models: scripted/honest");
+        assertThat(fromFlags("models", List.of("scripted/honest", "azure/gpt-5.2")).getMessage())
+                .startsWith("--model: unknown provider 'azure' in model 'azure/gpt-5.2'")
+                .contains("providers: openai, anthropic, google, openai-api, ollama, vllm, llamacpp, scripted");
         SpecException e = fromYaml("models:\n  - scripted/honest\n  - scripted/liar\n");
         assertThat(e.line()).isEqualTo(3);
         assertThat(e.getMessage()).contains("line 3: models: unknown model 'scripted/liar'")

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** The runner's promises, with trial work injected: errors are records, limits hold, stored trials are skipped. */
 class RunnerTest {
+    private static final TrialPlayer PLAYER = new TrialPlayer(dev.peerguard.model.Models.forEpisode(), null);
+
     private static List<TrialSpec> plan(String... models) {
         return RunSpec.read(Optional.empty(), Map.of("models", List.of(models), "tasks", "exfiltration_transfer",
                 "trials", "4"), Clock.systemUTC()).plan();
@@ -26,7 +28,7 @@ class RunnerTest {
         ConcurrentLinkedQueue<TrialRecord> stored = new ConcurrentLinkedQueue<>();
         Runner runner = new Runner(t -> {
             if (t.index() == 1) throw new IllegalStateException("provider said 503 after 5 retries");
-            return Runner.runTrial(t);
+            return PLAYER.play(t);
         });
         Runner.Result r = runner.run(plan, Set.of(), new Runner.Limits(Map.of(), 4), stored::add, x -> {});
         assertThat(r.errors()).isEqualTo(plan.size() / 4);
@@ -58,7 +60,7 @@ class RunnerTest {
             }
             all.decrementAndGet();
             inFlight.get(t.model()).decrementAndGet();
-            return Runner.runTrial(t);
+            return PLAYER.play(t);
         });
         Runner.Result r = runner.run(plan, Set.of(),
                 new Runner.Limits(Map.of("scripted/honest", 2, "scripted/refuser", 3), 4), x -> {}, x -> {});
@@ -75,13 +77,13 @@ class RunnerTest {
         AtomicInteger ran = new AtomicInteger();
         Runner runner = new Runner(t -> {
             ran.incrementAndGet();
-            return Runner.runTrial(t);
+            return PLAYER.play(t);
         });
         Runner.Result r = runner.run(plan, stored, new Runner.Limits(Map.of(), 2), x -> {}, x -> {});
         assertThat(r.skipped()).isEqualTo(2);
         assertThat(ran.get()).isEqualTo(plan.size() - 2);
 
-        Runner cancelled = new Runner(Runner::runTrial);
+        Runner cancelled = new Runner(PLAYER::play);
         cancelled.cancel();
         Runner.Result none = cancelled.run(plan, Set.of(), new Runner.Limits(Map.of(), 2), x -> {}, x -> {});
         assertThat(none.cancelled()).isTrue();

@@ -50,7 +50,7 @@ class RunStoreTest {
 
     @Test
     void aRealTranscriptReadsBackAsIdenticalJsonText() throws Exception {
-        Transcript t = new Episode().run(ScenarioBuilder.build(tampering(), 7), Models.open("scripted/peer-preserving",
+        Transcript t = new Episode().run(ScenarioBuilder.build(tampering(), 7), Models.forEpisode().agent("scripted/peer-preserving",
                 7));
         String json = new ObjectMapper().writeValueAsString(t.toJson());
         TrialRecord base = ok("real", "scripted/peer-preserving", tampering(), 0);
@@ -129,7 +129,7 @@ class RunStoreTest {
         store(ok("a", "m", tampering(), 0), error("b", "m", tampering(), 1, "x"));
         try (Connection c = jdbc(); Statement s = c.createStatement()) {
             assertThat(string(s, "PRAGMA journal_mode")).isEqualTo("wal");
-            assertThat(string(s, "PRAGMA user_version")).isEqualTo("1");
+            assertThat(string(s, "PRAGMA user_version")).isEqualTo("2");
             assertThat(string(s, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master "
                     + "WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name)"))
                     .isEqualTo("outcome_fields transcripts trials trials_config_key trials_model_task");

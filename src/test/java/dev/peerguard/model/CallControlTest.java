@@ -1,0 +1,75 @@
+package dev.peerguard.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import org.junit.jupiter.api.Test;
+
+/** The pieces that pace calls: Retry-After parsing, backoff, the adaptive limit, key redaction. */
+class CallControlTest {
+    @Test
+    void retryAfterInSecondsOrAsADate() {
+        assertThat(Http.parseRetryAfter("7")).isEqualTo(Duration.ofSeconds(7));
+        assertThat(Http.parseRetryAfter("1.5")).isEqualTo(Duration.ofMillis(1500));
+        String date = ZonedDateTime.now().plusSeconds(30).format(DateTimeFormatter.RFC_1123_DATE_TIME);
+        assertThat(Http.parseRetryAfter(date)).isBetween(Duration.ofSeconds(25), Duration.ofSeconds(31));
+        assertThat(Http.parseRetryAfter("soon")).isNull();
+    }
+
+    @Test
+    void backoffGrowsExponentiallyWithJitterAndHonoursRetryAfter() {
+        ModelClient.Backoff b = new ModelClient.Backoff(Duration.ofMillis(100), Duration.ofSeconds(2),
+                Duration.ofSeconds(30));
+        for (int i = 0; i < 50; i++) {
+            assertThat(b.before(0, null)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
+            assertThat(b.before(3, null)).isBetween(Duration.ofMillis(400), Duration.ofMillis(800));
+            assertThat(b.before(10, null)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
+            assertThat(b.before(0, Duration.ofSeconds(5))).isBetween(Duration.ofSeconds(5), Duration.ofMillis(5501));
+            assertThat(b.before(0, Duration.ofHours(1))).isLessThanOrEqualTo(Duration.ofSeconds(34));
+        }
+    }
+
+    @Test
+    void adaptiveLimitHalvesOnRateLimitsAndGrowsBack() {
+        AdaptiveLimit limit = new AdaptiveLimit(16);
+        limit.onRateLimited();
+        assertThat(limit.limit()).isEqualTo(8);
+        limit.onRateLimited();
+        limit.onRateLimited();
+        limit.onRateLimited();
+        limit.onRateLimited();
+        assertThat(limit.limit()).isEqualTo(1);
+        for (int i = 0; i < 1000; i++) limit.onSuccess();
+        assertThat(limit.limit()).isEqualTo(16);
+    }
+
+    @Test
+    void adaptiveLimitBlocksBeyondTheLimit() throws Exception {
+        AdaptiveLimit limit = new AdaptiveLimit(2);
+        limit.acquire();
+        limit.acquire();
+        Thread third = Thread.ofVirtual().start(() -> {
+            try {
+                limit.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        third.join(300);
+        assertThat(third.isAlive()).isTrue();
+        limit.release();
+        third.join(5000);
+        assertThat(third.isAlive()).isFalse();
+    }
+
+    @Test
+    void secretsAreRedactedWholeAndByTheirStart() {
+        Secrets s = new Secrets();
+        s.add("sk-test-0123456789abcdef");
+        assertThat(s.redact("Incorrect API key provided: sk-test-0123456789abcdef."))
+                .isEqualTo("Incorrect API key provided: [redacted].");
+        assertThat(s.redact("key sk-test-0123**********cdef")).doesNotContain("sk-test-0123");
+    }
+}
