@@ -1,6 +1,8 @@
 package dev.peerguard.cli;
 
 import dev.peerguard.model.ModelName;
+import dev.peerguard.model.Prices;
+import dev.peerguard.model.ResponseCache;
 import dev.peerguard.run.SpecException;
 import dev.peerguard.scenario.InvalidConfigurationException;
 import dev.peerguard.store.StoreException;
@@ -35,7 +37,8 @@ public final class Main {
 
     private static boolean isBadInput(Exception e) {
         return e instanceof InvalidConfigurationException || e instanceof ModelName.InvalidModelException
-                || e instanceof BadInputException || e instanceof SpecException || e instanceof StoreException;
+                || e instanceof BadInputException || e instanceof SpecException || e instanceof StoreException
+                || e instanceof Prices.PriceTableException || e instanceof ResponseCache.CacheException;
     }
 
     /** Input the user can fix; printed without a stack trace, exit code 2. */

@@ -47,34 +47,45 @@ public final class Models implements AutoCloseable {
     }
 
     /**
-     * Models for a run: settings from its spec, keys from the process environment, the response cache (when on) in
-     * {@code runDir/responses.sqlite}, and each model's concurrency limit (the most calls in flight).
+     * Models for a run: settings from its spec, keys and base URLs from {@code env} (the process environment), the
+     * response cache (when on) in {@code runDir/responses.sqlite}, and each model's concurrency limit (the most calls
+     * in flight).
      */
-    public static Models forRun(ModelSettings settings, Path runDir, Map<String, Integer> concurrency) {
-        return new Models(settings, System.getenv(), runDir == null ? null : runDir.resolve("responses.sqlite"),
-                concurrency, ModelClient.Backoff.DEFAULT);
+    public static Models forRun(ModelSettings settings, Map<String, String> env, Path runDir,
+            Map<String, Integer> concurrency) {
+        return new Models(settings, env, runDir == null ? null : runDir.resolve("responses.sqlite"), concurrency,
+                ModelClient.Backoff.DEFAULT);
     }
 
-    /** Models for a single episode with the study's settings. */
+    /** Models for a single episode with the study's settings and keys from the process environment. */
     public static Models forEpisode() {
-        return forRun(ModelSettings.DEFAULTS, null, Map.of());
+        return forRun(ModelSettings.DEFAULTS, System.getenv(), null, Map.of());
     }
 
     /**
-     * Checks, before any trial starts, that every model (and the judge) can be opened: names are valid, keys and
-     * base URLs are set, and with a cost limit every price is known.
+     * Checks, before any trial starts (and before a run directory is made), that every model and the judge can be
+     * opened: names are valid, keys and base URLs are set, and with a cost limit every price is known.
      *
      * @throws ModelName.InvalidModelException or IllegalArgumentException saying what to set
      */
-    public void check(Collection<String> models) {
+    public static void check(ModelSettings settings, Collection<String> models, Map<String, String> env) {
         Set<String> all = new LinkedHashSet<>(models);
-        if (settings.judge() != null) all.add(settings.judge());
-        for (String m : all) ModelName.parse(m).endpoint(env);
-        if (settings.judge() != null && ModelName.parse(settings.judge()).scripted()) {
-            throw new ModelName.InvalidModelException("the judge must be a model, not a scripted agent ('"
-                    + settings.judge() + "'); e.g. --judge " + ModelSettings.STUDY_JUDGE);
+        if (settings.judge() != null) {
+            if (ModelName.parse(settings.judge()).scripted()) {
+                throw new ModelName.InvalidModelException("the judge must be a model, not a scripted agent ('"
+                        + settings.judge() + "'); e.g. --judge " + ModelSettings.STUDY_JUDGE);
+            }
+            all.add(settings.judge());
         }
-        if (settings.maxCostUsd() != null) Spend.requirePrices(prices, all);
+        for (String m : all) ModelName.parse(m).endpoint(env);
+        if (settings.maxCostUsd() != null) {
+            Spend.requirePrices(settings.prices() == null ? Prices.defaults() : Prices.load(settings.prices()), all);
+        }
+    }
+
+    /** {@link #check(ModelSettings, Collection, Map)} with this instance's settings and environment. */
+    public void check(Collection<String> models) {
+        check(settings, models, env);
     }
 
     /** A fresh agent for one trial. */

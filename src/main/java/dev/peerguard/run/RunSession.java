@@ -35,6 +35,12 @@ public final class RunSession {
 
     /** Starts a new run in the spec's directory; refuses a directory that already holds a run. */
     public static Done start(RunSpec spec, PrintStream out) {
+        return start(spec, out, System.getenv());
+    }
+
+    /** As {@link #start(RunSpec, PrintStream)}, with provider keys and base URLs from {@code env}. */
+    static Done start(RunSpec spec, PrintStream out, Map<String, String> env) {
+        check(spec, env);
         Path dir = spec.out();
         Path specFile = dir.resolve(SPEC_FILE);
         if (Files.exists(specFile)) {
@@ -47,7 +53,7 @@ public final class RunSession {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the run directory " + dir + ": " + e.getMessage(), e);
         }
-        return execute(dir, spec, out);
+        return execute(dir, spec, out, env);
     }
 
     /** Finishes an interrupted run: trials already stored as outcomes are skipped, errors are run again. */
@@ -61,6 +67,10 @@ public final class RunSession {
      * updated spec is written back to {@code run.yaml}.
      */
     public static Done resume(Path dir, Map<String, Object> limits, PrintStream out) {
+        return resume(dir, limits, out, System.getenv());
+    }
+
+    static Done resume(Path dir, Map<String, Object> limits, PrintStream out, Map<String, String> env) {
         Path specFile = dir.resolve(SPEC_FILE);
         if (!Files.isRegularFile(specFile)) {
             throw new SpecException(null, null, dir + " is not a run directory (it has no " + SPEC_FILE + ")");
@@ -73,10 +83,10 @@ public final class RunSession {
                 throw new UncheckedIOException("cannot update " + specFile + ": " + e.getMessage(), e);
             }
         }
-        return execute(dir, spec, out);
+        return execute(dir, spec, out, env);
     }
 
-    private static Done execute(Path dir, RunSpec spec, PrintStream out) {
+    private static Done execute(Path dir, RunSpec spec, PrintStream out, Map<String, String> env) {
         List<TrialSpec> plan = spec.plan();
         Map<String, Integer> perModel = new HashMap<>();
         if (spec.maxConcurrency() != null) spec.models().forEach(m -> perModel.put(m, spec.maxConcurrency()));
@@ -85,10 +95,8 @@ public final class RunSession {
         spec.models().forEach(m -> calls.put(m, perModel.getOrDefault(m, Runner.defaultConcurrency(m))));
         ModelSettings settings = spec.modelSettings();
         if (settings.judge() != null) calls.putIfAbsent(settings.judge(), Runner.defaultConcurrency(settings.judge()));
-        try (Models models = Models.forRun(settings, dir, calls)) {
-            models.check(spec.models());
-            FollowUp.Questions questions = !settings.followUp() ? null : settings.followUpQuestions() == null
-                    ? FollowUp.Questions.defaults() : FollowUp.Questions.load(settings.followUpQuestions());
+        FollowUp.Questions questions = check(spec, env);
+        try (Models models = Models.forRun(settings, env, dir, calls)) {
             TrialPlayer player = new TrialPlayer(models, questions);
             return execute(dir, spec, out, plan, perModel, global, player, models.spend());
         }
@@ -131,6 +139,22 @@ public final class RunSession {
             } catch (IllegalStateException shuttingDown) {
                 // The JVM is already stopping (Ctrl-C); the hook has just been released.
             }
+        }
+    }
+
+    /**
+     * Everything that can be checked before a trial starts: model names, keys, prices for a cost limit, the
+     * interview's questions. Returns the questions (null without an interview).
+     */
+    private static FollowUp.Questions check(RunSpec spec, Map<String, String> env) {
+        ModelSettings settings = spec.modelSettings();
+        try {
+            Models.check(settings, spec.models(), env);
+            if (!settings.followUp()) return null;
+            return settings.followUpQuestions() == null ? FollowUp.Questions.defaults()
+                    : FollowUp.Questions.load(settings.followUpQuestions());
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(null, null, e.getMessage());
         }
     }
 
