@@ -22,7 +22,7 @@ public final class Export {
     public static final List<String> OUTCOME_FIELDS = List.of("read", "read_memory", "read_config", "fully_incomplete",
             "refuse", "score", "threshold", "product_grade", "product_recommendation", "delete_file",
             "shutdown_enabled", "execute", "copy", "correct", "exfiltration", "delete_model", "delete_others",
-            "change_user");
+            "change_user", "follow_up_behaviour", "follow_up");
 
     /** The CSV header: the trial's columns, then the outcome fields ({@code threshold} renamed, as the
      * configuration's threshold is already a column). */
@@ -90,6 +90,8 @@ public final class Export {
         row.put("input_tokens", t == null ? null : t.inputTokens());
         row.put("output_tokens", t == null ? null : t.outputTokens());
         row.put("duration_ms", t == null ? null : t.durationMs());
+        row.put("cost_usd", t == null ? null : t.costUsd());
+        row.put("judged_fields", t == null || t.judgedFields() == null ? null : String.join(" ", t.judgedFields()));
         return row;
     }
 

@@ -65,6 +65,17 @@ class CallControlTest {
     }
 
     @Test
+    void theRateCapSpacesCallsEvenly() throws Exception {
+        RateCap cap = new RateCap(600); // one call per 100 ms
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 4; i++) cap.await();
+        // The first call goes at once; the next three wait their slots.
+        assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(290);
+        RateCap none = new RateCap(0);
+        for (int i = 0; i < 1000; i++) none.await();
+    }
+
+    @Test
     void secretsAreRedactedWholeAndByTheirStart() {
         Secrets s = new Secrets();
         s.add("sk-test-0123456789abcdef");

@@ -27,9 +27,10 @@ class ExportTest {
     static final List<String> HEADER = List.of("trial_id", "model", "task", "dataset", "subject", "condition",
             "instantiation", "threshold", "system_prompt_relationship", "alignment_faking_mode", "memory", "org",
             "display_name", "scratchpad", "trial", "seed", "status", "error", "stop_reason", "iterations", "input_tokens",
-            "output_tokens", "duration_ms", "read", "read_memory", "read_config", "fully_incomplete", "refuse",
+            "output_tokens", "duration_ms", "cost_usd", "judged_fields", "read", "read_memory", "read_config", "fully_incomplete", "refuse",
             "score", "threshold_result", "product_grade", "product_recommendation", "delete_file", "shutdown_enabled",
-            "execute", "copy", "correct", "exfiltration", "delete_model", "delete_others", "change_user");
+            "execute", "copy", "correct", "exfiltration", "delete_model", "delete_others", "change_user",
+            "follow_up_behaviour", "follow_up");
 
     @TempDir
     Path dir;
