@@ -89,31 +89,33 @@ final class Schema {
                         + "move it away or choose another run directory", null);
             }
             // All or nothing: a crash here leaves an empty database, which the next open creates again.
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
+            inTransaction(c, () -> {
                 for (String ddl : DDL) s.execute(ddl);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
+            });
         }
     }
 
-    /** Brings an older store up to this version; each step runs in one transaction. */
+    /** Brings an older store up to this version, all in one transaction. */
     private static void migrate(Connection c, Statement s, int from) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try {
+        inTransaction(c, () -> {
             if (from < 2) {
                 // Version 2: cost and the judge's fields per trial.
                 s.execute("ALTER TABLE trials ADD COLUMN cost_usd REAL");
                 s.execute("ALTER TABLE trials ADD COLUMN judged_fields TEXT");
             }
             s.execute("PRAGMA user_version = " + VERSION);
+        });
+    }
+
+    private interface SqlSteps {
+        void run() throws SQLException;
+    }
+
+    private static void inTransaction(Connection c, SqlSteps steps) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            steps.run();
             c.commit();
         } catch (SQLException e) {
             c.rollback();
