@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -63,13 +64,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--scratchpad", description = "off (default) or unmonitored.")
     String scratchpad;
 
-    @Option(names = "--max-concurrency", description = "Trials at once per model (default: one per core for "
-            + "scripted agents, 5 for remote models).")
-    String maxConcurrency;
-
-    @Option(names = "--global-concurrency", description = "Trials at once over all models.")
-    String globalConcurrency;
-
     @Option(names = "--temperature", description = "Sampling temperature (default 1.0, as the study).")
     String temperature;
 
@@ -92,24 +86,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--follow-up-questions", description = "A YAML file of interview questions.")
     String followUpQuestions;
 
-    @Option(names = "--max-cost", description = "Stop starting trials once this many USD are spent.")
-    String maxCost;
-
     @Option(names = "--prices", description = "A price table (YAML) over the shipped one.")
     String prices;
 
     @Option(names = "--cache", description = "Cache model responses in the run directory.")
     Boolean cache;
 
-    @Option(names = "--call-timeout", description = "Seconds one model call may take (default 300).")
-    String callTimeout;
-
-    @Option(names = "--max-retries", description = "Retries of a failing call before the trial is an error "
-            + "(default 8).")
-    String maxRetries;
-
-    @Option(names = "--max-rpm", description = "Requests per minute per model (default: no cap).")
-    String maxRpm;
+    @Mixin
+    LimitOptions limits = new LimitOptions();
 
     @Option(names = "--out", description = "Run directory (default runs/<time>-<model>).")
     Path out;
@@ -134,8 +118,6 @@ final class RunCommand implements Callable<Integer> {
         put(flags, "seed", seed);
         put(flags, "max_iterations", maxIterations);
         put(flags, "scratchpad", scratchpad);
-        put(flags, "max_concurrency", maxConcurrency);
-        put(flags, "global_concurrency", globalConcurrency);
         put(flags, "temperature", temperature);
         put(flags, "max_tokens", maxTokens);
         put(flags, "reasoning_effort", reasoningEffort);
@@ -143,12 +125,9 @@ final class RunCommand implements Callable<Integer> {
         put(flags, "judge", judge);
         put(flags, "follow_up", followUp == null ? null : followUp.toString());
         put(flags, "follow_up_questions", followUpQuestions);
-        put(flags, "max_cost", maxCost);
         put(flags, "prices", prices);
         put(flags, "cache", cache == null ? null : cache.toString());
-        put(flags, "call_timeout", callTimeout);
-        put(flags, "max_retries", maxRetries);
-        put(flags, "max_rpm", maxRpm);
+        limits.putInto(flags);
         put(flags, "out", out == null ? null : out.toString());
         RunSpec spec = RunSpec.read(Optional.ofNullable(specFile), flags, Clock.systemDefaultZone());
         if (dryRun) {
