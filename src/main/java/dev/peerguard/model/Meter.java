@@ -38,11 +38,6 @@ public final class Meter {
         };
     }
 
-    /** Whether any metered call was made (scripted agents make none). */
-    public synchronized boolean used() {
-        return calls > 0;
-    }
-
     public synchronized Long inputTokens() {
         return calls == 0 ? null : inputTokens;
     }

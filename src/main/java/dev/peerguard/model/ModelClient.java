@@ -78,15 +78,6 @@ final class ModelClient {
         this.secrets = secrets;
     }
 
-    String name() {
-        return name;
-    }
-
-    /** The current concurrency limit (it shrinks on 429s and grows back). */
-    int concurrencyLimit() {
-        return limit.limit();
-    }
-
     /**
      * One model call. {@code seed} is the trial's seed: it is part of the cache key, so two trials that happen to
      * send the same conversation still get their own samples.

@@ -119,10 +119,6 @@ public final class Models implements AutoCloseable {
         return secrets;
     }
 
-    public ModelSettings settings() {
-        return settings;
-    }
-
     private ModelClient client(String key, Generation generation) {
         return clients.computeIfAbsent(key, k -> {
             String model = k.startsWith("judge:") ? k.substring("judge:".length()) : k;

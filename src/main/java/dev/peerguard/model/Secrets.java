@@ -1,8 +1,6 @@
 package dev.peerguard.model;
 
-import java.util.Collection;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,10 +13,6 @@ public final class Secrets {
 
     public void add(String key) {
         if (key != null && key.length() >= 6) keys.add(key);
-    }
-
-    public Collection<String> keys() {
-        return List.copyOf(keys);
     }
 
     /** The text with every known key, and the 12-character start of a longer one, replaced by {@code [redacted]}. */
