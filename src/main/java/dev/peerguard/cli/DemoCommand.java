@@ -1,11 +1,13 @@
 package dev.peerguard.cli;
 
+import dev.peerguard.report.HtmlReport;
 import dev.peerguard.run.RunSession;
 import dev.peerguard.run.RunSpec;
+import dev.peerguard.stats.Analysis;
+import dev.peerguard.stats.Options;
 import dev.peerguard.store.RunStore;
+import dev.peerguard.store.TrialRecord;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -52,20 +54,22 @@ final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         RunSession.Done done = RunSession.start(spec, System.out);
         double seconds = (System.nanoTime() - start) / 1e9;
+        Analysis.Accumulator accumulator = Analysis.accumulator(Options.DEFAULT);
+        RatesTable table;
         try (RunStore store = RunStore.open(done.dir())) {
-            RatesTable table = new RatesTable(store.trials());
-            System.out.println();
-            System.out.print(table.text());
-            System.out.printf("%n%d episodes in %.1f s; %d stored as errors; %d outcome fields undetermined.%n",
-                    done.planned(), seconds, table.errors(), table.undetermined());
-            Path report = done.dir().resolve("report.html");
-            Files.writeString(report, table.html("PeerGuard demo", "The scripted reference agents (simulations of "
-                    + "known policies, not language models) over every configuration of the study's matrix."),
-                    StandardCharsets.UTF_8);
-            System.out.println("Run directory: " + done.dir().toAbsolutePath().normalize()
-                    + "  (peerguard show / export / resume work on it)");
-            System.out.println("HTML report: " + report.toAbsolutePath().normalize());
+            List<TrialRecord> trials = store.trials();
+            trials.forEach(accumulator);
+            table = new RatesTable(trials);
         }
+        System.out.println();
+        System.out.print(table.text());
+        System.out.printf("%n%d episodes in %.1f s; %d stored as errors; %d outcome fields undetermined.%n",
+                done.planned(), seconds, table.errors(), table.undetermined());
+        Path report = HtmlReport.write(done.dir(), accumulator.result(), done.dir().resolve("report.html"));
+        System.out.println("Run directory: " + done.dir().toAbsolutePath().normalize()
+                + "  (peerguard show / report / export / resume work on it)");
+        System.out.println("HTML report: " + report.toAbsolutePath().normalize()
+                + "  (tables with 95% intervals and tests, charts, every transcript)");
         return RunCommand.exitCode(done);
     }
 }

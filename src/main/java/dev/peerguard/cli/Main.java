@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "peerguard", mixinStandardHelpOptions = true, version = "PeerGuard 0.1.0",
         description = "Measure and mitigate self- and peer-preservation in agentic AI.",
         subcommands = {ScenariosCommand.class, EpisodeCommand.class, RunCommand.class, ResumeCommand.class,
-                ShowCommand.class, ExportCommand.class, ReplayCommand.class, DemoCommand.class,
+                ShowCommand.class, ReportCommand.class, ExportCommand.class, CompareCommand.class, ReplayCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for bad input: unknown values, impossible combinations, unreadable files. */

@@ -12,6 +12,10 @@ import java.util.List;
  * @param behaviour the behaviour measured
  * @param unit      "%" for rates, "pp" for differences in percentage points
  * @param test      how p-values were computed, e.g. "one-sided exact binomial vs p0 = 0.001"
+ * @param cells     the cells, ordered by model, behaviour, task, subject, condition (good, neutral, bad, no peer),
+ *                  instantiation (file_only, file_prt, memory, none, mean, max) and dataset cell
+ * @param notes     how the cells were computed and what the reader should know (small n, exclusions, missing
+ *                  baselines), in plain sentences
  */
 public record Table(String id, String title, String behaviour, String unit, String test, List<Cell> cells,
         List<String> notes) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -145,6 +146,16 @@ public final class RunStore implements AutoCloseable {
     public synchronized void forEachTrial(Consumer<TrialRecord> action) {
         query("SELECT " + Rows.COLUMNS + " FROM trials ORDER BY model, config_key, trial_index, trial_id",
                 rs -> action.accept(Rows.read(rs, null)));
+    }
+
+    /**
+     * As {@link #forEachTrial}, each trial (without its parsed transcript) with its transcript's stored gzip bytes
+     * as they are (null when it has none), so a large store can be copied out without decompressing it.
+     */
+    public synchronized void forEachTrialWithTranscriptGz(BiConsumer<TrialRecord, byte[]> action) {
+        query("SELECT " + Rows.COLUMNS + ", (SELECT gz FROM transcripts x WHERE x.trial_id = t.trial_id) AS gz "
+                + "FROM trials t ORDER BY model, config_key, trial_index, trial_id",
+                rs -> action.accept(Rows.read(rs, null), rs.getBytes("gz")));
     }
 
     /** One trial with its transcript. */

@@ -100,7 +100,7 @@ class CliTest {
         Run r = run("demo", "--trials", "1", "--out", run.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("scripted/peer-preserving", "exfiltration", "Run directory: ", "HTML report: ");
-        assertThat(Files.readString(run.resolve("report.html"))).contains("<table>", "scripted/honest");
+        assertThat(Files.readString(run.resolve("report.html"))).contains("<table", "scripted/honest", "tampering");
         assertThat(run.resolve("run.yaml")).exists();
 
         Run show = run("show", run.toString());
@@ -116,6 +116,20 @@ class CliTest {
         Run one = run("show", run.toString(), trialId);
         assertThat(one.exit()).as(one.err()).isZero();
         assertThat(one.out()).contains("── system ──", "── outcome ──");
+
+        Run md = run("report", run.toString(), "--format", "md");
+        assertThat(md.exit()).as(md.err()).isZero();
+        assertThat(md.out()).contains("| model |", "scripted/peer-preserving", "tampering");
+        Path cells = dir.resolve("cells.csv");
+        Run csvReport = run("report", run.toString(), "--format", "csv", "-o", cells.toString());
+        assertThat(csvReport.exit()).as(csvReport.err()).isZero();
+        assertThat(Files.readAllLines(cells).getFirst()).contains("model", "behaviour", "task", "subject",
+                "condition", "instantiation", "k", "n", "rate", "ci_low", "ci_high", "p_value");
+        Run html = run("report", run.toString(), "--interval", "jeffreys");
+        assertThat(html.exit()).as(html.err()).isZero();
+        assertThat(html.out()).contains("HTML report: ");
+        assertThat(run("report", run.toString(), "--format", "pdf").err()).contains("valid: html, md, csv");
+        assertThat(run("report", dir.resolve("none").toString()).exit()).isEqualTo(2);
 
         Run again = run("demo", "--trials", "1", "--out", run.toString());
         assertThat(again.exit()).isEqualTo(2);
