@@ -106,7 +106,8 @@ final class HtmlOverview {
     private static String models(Map<String, Object> spec, Summary summary) {
         Map<?, ?> names = spec != null && spec.get("display_name") instanceof Map<?, ?> m ? m : Map.of();
         TreeSet<String> models = new TreeSet<>(summary.byModel().keySet());
-        StringBuilder b = new StringBuilder("<div class=\"card\"><h3>Models</h3><table class=\"plain\"><thead><tr>"
+        StringBuilder b = new StringBuilder("<div class=\"card\"><h3>Models</h3><div class=\"table-scroll\">"
+                + "<table class=\"plain\"><thead><tr>"
                 + "<th>Model</th><th>Display name</th><th class=\"num\">Ok</th><th class=\"num\">Errors</th>"
                 + "<th class=\"num\">Tokens in / out</th><th class=\"num\">Cost</th></tr></thead><tbody>");
         for (String model : models) {
@@ -124,7 +125,7 @@ final class HtmlOverview {
                     .append("</td></tr>");
         }
         if (models.isEmpty()) b.append("<tr><td colspan=\"6\" class=\"muted\">no trials stored</td></tr>");
-        return b.append("</tbody></table></div>\n").toString();
+        return b.append("</tbody></table></div></div>\n").toString();
     }
 
     private static String totalCost(Summary summary) {
