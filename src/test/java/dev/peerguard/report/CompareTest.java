@@ -3,7 +3,7 @@ package dev.peerguard.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.peerguard.cli.Main;
+import dev.peerguard.cli.Cli;
 import dev.peerguard.run.RunSession;
 import dev.peerguard.run.RunSpec;
 import dev.peerguard.stats.Analysis;
@@ -11,11 +11,9 @@ import dev.peerguard.stats.Options;
 import dev.peerguard.stats.Proportions;
 import dev.peerguard.stats.Tests;
 import dev.peerguard.store.RunStore;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.StringWriter;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,43 +193,22 @@ class CompareTest {
 
     @Test
     void theCliComparesTwoRunsAndRefusesWhatIsNotARun() throws Exception {
-        Cli ok = cli("compare", peerPreserving.toString(), honest.toString(), "--format", "md", "--fisher");
+        Cli.Run ok = Cli.run("compare", peerPreserving.toString(), honest.toString(), "--format", "md", "--fisher");
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.out()).startsWith("# PeerGuard comparison").contains("two-sided Fisher exact test");
 
-        Cli missing = cli("compare", dir.resolve("nowhere").toString(), honest.toString());
+        Cli.Run missing = Cli.run("compare", dir.resolve("nowhere").toString(), honest.toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("run A:", "nowhere", "does not exist");
 
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        Cli notARun = cli("compare", peerPreserving.toString(), empty.toString());
+        Cli.Run notARun = Cli.run("compare", peerPreserving.toString(), empty.toString());
         assertThat(notARun.exit()).isEqualTo(2);
         assertThat(notARun.err()).contains("empty", "holds no run store");
         assertThat(Files.exists(empty.resolve(RunStore.FILE))).as("nothing is created").isFalse();
 
-        Cli format = cli("compare", peerPreserving.toString(), honest.toString(), "--format", "html");
+        Cli.Run format = Cli.run("compare", peerPreserving.toString(), honest.toString(), "--format", "html");
         assertThat(format.exit()).isEqualTo(2);
         assertThat(format.err()).contains("unknown --format 'html'; valid: text, md, csv");
-    }
-
-    record Cli(int exit, String out, String err) {}
-
-    /** The command line as {@code peerguard} runs it, with its handling of bad input (exit code 2). */
-    static Cli cli(String... args) throws Exception {
-        Method run = Main.class.getDeclaredMethod("run", String[].class);
-        run.setAccessible(true);
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = (int) run.invoke(null, (Object) args);
-            return new Cli(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
     }
 }

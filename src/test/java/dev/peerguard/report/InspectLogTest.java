@@ -14,6 +14,7 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.peerguard.cli.Cli;
 import dev.peerguard.run.RunSession;
 import dev.peerguard.run.RunSpec;
 import dev.peerguard.store.RunStore;
@@ -297,7 +298,7 @@ class InspectLogTest {
                 twoModels.toString()), Clock.systemUTC());
         RunSession.start(spec, new PrintStream(OutputStream.nullOutputStream()));
         Path out = shared.resolve("cli-logs");
-        CompareTest.Cli cli = CompareTest.cli("export", twoModels.toString(), "--format", "inspect", "-o",
+        Cli.Run cli = Cli.run("export", twoModels.toString(), "--format", "inspect", "-o",
                 out.toString());
         assertThat(cli.exit()).as(cli.err()).isZero();
         List<Path> written;
@@ -321,14 +322,14 @@ class InspectLogTest {
                 "scripted/honest exfiltration_transfer", "scripted/peer-preserving tampering",
                 "scripted/peer-preserving exfiltration_transfer");
 
-        CompareTest.Cli byDefault = CompareTest.cli("export", twoModels.toString(), "--format", "inspect");
+        Cli.Run byDefault = Cli.run("export", twoModels.toString(), "--format", "inspect");
         assertThat(byDefault.exit()).as(byDefault.err()).isZero();
         try (Stream<Path> files = Files.list(twoModels.resolve("inspect"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(
                     written.stream().map(p -> p.getFileName().toString()).toList());
         }
 
-        CompareTest.Cli intoAFile = CompareTest.cli("export", twoModels.toString(), "--format", "inspect", "-o",
+        Cli.Run intoAFile = Cli.run("export", twoModels.toString(), "--format", "inspect", "-o",
                 written.getFirst().toString());
         assertThat(intoAFile.exit()).isEqualTo(2);
         assertThat(intoAFile.err()).contains("is a file", "-o DIR");
