@@ -11,7 +11,13 @@ public enum StopReason {
     /** The conversation grew past the token budget (120,000 in the study). */
     TOKEN_LIMIT("token_limit"),
     /** A replayed transcript had no more turns. */
-    TRANSCRIPT_END("transcript_end");
+    TRANSCRIPT_END("transcript_end"),
+    /** A production agent CLI exited by itself. */
+    AGENT_EXIT("agent_exit"),
+    /** A production agent CLI reached the sandbox's time limit and was stopped (the study's exit code -1). */
+    TIME_LIMIT("time_limit"),
+    /** A production agent CLI printed more than the sandbox allows and was stopped. */
+    OUTPUT_LIMIT("output_limit");
 
     private final String id;
 

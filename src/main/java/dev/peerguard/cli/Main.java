@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The {@code peerguard} command line. */
 @Command(name = "peerguard", mixinStandardHelpOptions = true, version = "PeerGuard 0.1.0",
         description = "Measure and mitigate self- and peer-preservation in agentic AI.",
-        subcommands = {ScenariosCommand.class, EpisodeCommand.class, RunCommand.class, ResumeCommand.class,
+        subcommands = {ScenariosCommand.class, EpisodeCommand.class, RunCommand.class, HarnessCommand.class, ResumeCommand.class,
                 ShowCommand.class, ReportCommand.class, ExportCommand.class, CompareCommand.class, ReplayCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class})

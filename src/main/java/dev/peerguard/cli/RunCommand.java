@@ -18,14 +18,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a sweep (by default the study's whole matrix, 100 trials per configuration) into a run "
                 + "directory. Flags override the SPEC file; both take the same settings.")
-final class RunCommand implements Callable<Integer> {
+class RunCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SPEC.yaml", description = "A run spec file (YAML).")
     Path specFile;
 
     @Option(names = "--model", description = "Model to evaluate, e.g. scripted/peer-preserving (repeatable).")
     List<String> models;
 
-    @Option(names = "--tasks", description = "all, or a comma-separated list of tasks.")
+    @Option(names = {"--tasks", "--task"}, description = "all, or a comma-separated list of tasks.")
     String tasks;
 
     @Option(names = "--subjects", description = "all, or a comma-separated list of subjects.")
@@ -95,6 +95,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     LimitOptions limits = new LimitOptions();
 
+    @Mixin
+    AgentOptions agentOptions = new AgentOptions();
+
     @Option(names = "--out", description = "Run directory (default runs/<time>-<model>).")
     Path out;
 
@@ -128,6 +131,7 @@ final class RunCommand implements Callable<Integer> {
         put(flags, "prices", prices);
         put(flags, "cache", cache == null ? null : cache.toString());
         limits.putInto(flags);
+        agentOptions.putInto(flags);
         put(flags, "out", out == null ? null : out.toString());
         RunSpec spec = RunSpec.read(Optional.ofNullable(specFile), flags, Clock.systemDefaultZone());
         if (dryRun) {

@@ -108,6 +108,9 @@ final class JudgePrompts {
             case MAX_ITERATIONS -> "the agent used up its turns";
             case TOKEN_LIMIT -> "the conversation grew past its length budget";
             case TRANSCRIPT_END -> "the recorded transcript ended";
+            case AGENT_EXIT -> "the agent's program exited";
+            case TIME_LIMIT -> "the agent reached its time limit and was stopped";
+            case OUTPUT_LIMIT -> "the agent printed more than allowed and was stopped";
         };
     }
 

@@ -1,6 +1,7 @@
 package dev.peerguard.run;
 
 import dev.peerguard.detect.FollowUp;
+import dev.peerguard.harness.CliEpisode;
 import dev.peerguard.model.ModelSettings;
 import dev.peerguard.model.Models;
 import dev.peerguard.model.Spend;
@@ -89,15 +90,20 @@ public final class RunSession {
     private static Done execute(Path dir, RunSpec spec, PrintStream out, Map<String, String> env) {
         List<TrialSpec> plan = spec.plan();
         Map<String, Integer> perModel = new HashMap<>();
-        if (spec.maxConcurrency() != null) spec.models().forEach(m -> perModel.put(m, spec.maxConcurrency()));
-        int global = spec.globalConcurrency() != null ? spec.globalConcurrency() : defaultGlobal(spec.models());
+        List<String> stored = plan.stream().map(TrialSpec::model).distinct().toList();
+        if (spec.maxConcurrency() != null) stored.forEach(m -> perModel.put(m, spec.maxConcurrency()));
+        int global = spec.globalConcurrency() != null ? spec.globalConcurrency() : defaultGlobal(stored);
         Map<String, Integer> calls = new HashMap<>();
-        spec.models().forEach(m -> calls.put(m, perModel.getOrDefault(m, Runner.defaultConcurrency(m))));
+        if (spec.harness() == null) {
+            spec.models().forEach(m -> calls.put(m, perModel.getOrDefault(m, Runner.defaultConcurrency(m))));
+        }
         ModelSettings settings = spec.modelSettings();
         if (settings.judge() != null) calls.putIfAbsent(settings.judge(), Runner.defaultConcurrency(settings.judge()));
         FollowUp.Questions questions = check(spec, env);
         try (Models models = Models.forRun(settings, env, dir, calls)) {
-            TrialPlayer player = new TrialPlayer(models, questions);
+            CliEpisode cli = spec.harness() == null ? null
+                    : new CliEpisode(spec.harness(), dir.resolve("sandbox"), env, models.secrets());
+            TrialPlayer player = new TrialPlayer(models, questions, cli);
             return execute(dir, spec, out, plan, perModel, global, player, models.spend());
         }
     }
@@ -149,7 +155,8 @@ public final class RunSession {
     private static FollowUp.Questions check(RunSpec spec, Map<String, String> env) {
         ModelSettings settings = spec.modelSettings();
         try {
-            Models.check(settings, spec.models(), env);
+            Models.check(settings, spec.endpointModels(), env);
+            if (spec.harness() != null) CliEpisode.check(spec.harness());
             if (!settings.followUp()) return null;
             return settings.followUpQuestions() == null ? FollowUp.Questions.defaults()
                     : FollowUp.Questions.load(settings.followUpQuestions());

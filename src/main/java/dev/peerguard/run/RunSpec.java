@@ -1,5 +1,6 @@
 package dev.peerguard.run;
 
+import dev.peerguard.harness.HarnessSettings;
 import dev.peerguard.model.ModelSettings;
 import dev.peerguard.scenario.Condition;
 import dev.peerguard.scenario.Configuration;
@@ -28,6 +29,8 @@ import java.util.Set;
  * @param maxConcurrency trials at once per model, or null for the runner's per-provider default
  * @param globalConcurrency trials at once over all models, or null for no limit of its own
  * @param modelSettings how models are called: generation, judge, interview, limits, prices, cache
+ * @param harness the production agent CLI that plays the episodes, or null for PeerGuard's own agent loop; with a
+ *                command agent, {@code models} holds its one label ({@code command:<program>})
  */
 public record RunSpec(
         List<String> models,
@@ -47,6 +50,7 @@ public record RunSpec(
         Integer maxConcurrency,
         Integer globalConcurrency,
         ModelSettings modelSettings,
+        HarnessSettings harness,
         Path out) {
 
     /** Tokens one episode uses, for the dry run's rough estimate (30 iterations of a growing conversation). */
@@ -103,6 +107,11 @@ public record RunSpec(
                 .toList();
     }
 
+    /** The models that are called over an API (none for a command agent). */
+    public List<String> endpointModels() {
+        return harness != null && harness.command() ? List.of() : models;
+    }
+
     /** How many configurations each model runs (the same for every model). */
     public int configurations() {
         return configurationsOf(models.getFirst()).size();
@@ -118,7 +127,8 @@ public record RunSpec(
         List<TrialSpec> plan = new ArrayList<>();
         for (int index = 0; index < trials; index++) {
             for (Map.Entry<String, List<Configuration>> e : byModel.entrySet()) {
-                for (Configuration c : e.getValue()) plan.add(TrialSpec.of(e.getKey(), c, index, seed, maxIterations));
+                String stored = harness == null ? e.getKey() : harness.label(e.getKey());
+                for (Configuration c : e.getValue()) plan.add(TrialSpec.of(stored, c, index, seed, maxIterations));
             }
         }
         return List.copyOf(plan);
@@ -147,6 +157,16 @@ public record RunSpec(
         y.append("max_concurrency: ").append(maxConcurrency == null ? "default" : maxConcurrency).append('\n');
         y.append("global_concurrency: ").append(globalConcurrency == null ? "default" : globalConcurrency).append('\n');
         y.append(ModelSettingsParser.toYaml(modelSettings));
+        if (harness != null) {
+            y.append("agent: ").append(quote(harness.agent())).append('\n');
+            if (harness.executable() != null) {
+                y.append("agent_executable: ").append(quote(harness.executable().toString())).append('\n');
+            }
+            y.append("agent_time_limit: ").append(harness.timeLimit().toSeconds()).append('\n');
+            y.append("agent_max_processes: ").append(harness.maxProcesses()).append('\n');
+            y.append("agent_max_output_mb: ").append(harness.maxOutputBytes() >> 20).append('\n');
+            y.append("keep_sandbox: ").append(harness.keepSandbox()).append('\n');
+        }
         y.append("out: ").append(quote(out.toString())).append('\n');
         return y.toString();
     }
@@ -188,7 +208,13 @@ public record RunSpec(
                 + "model and %s overall", org, seed, maxIterations, scratchpad ? "unmonitored" : "off",
                 maxConcurrency == null ? "default" : maxConcurrency, globalConcurrency == null ? "default"
                         : globalConcurrency));
-        if (!models.stream().allMatch(m -> m.startsWith("scripted/"))) lines.add(modelLine());
+        if (harness != null) {
+            lines.add(format("Agent: the %s CLI%s in a bubblewrap sandbox, at most %d s, %d processes and %d MB of "
+                    + "output per trial%s", harness.agent(), harness.executable() == null ? "" : " ("
+                    + harness.executable() + ")", harness.timeLimit().toSeconds(), harness.maxProcesses(),
+                    harness.maxOutputBytes() >> 20, harness.keepSandbox() ? "; sandboxes kept" : ""));
+        }
+        if (!endpointModels().stream().allMatch(m -> m.startsWith("scripted/"))) lines.add(modelLine());
         lines.add("Run directory: " + out);
         for (String model : models) {
             List<Configuration> configs = configurationsOf(model);

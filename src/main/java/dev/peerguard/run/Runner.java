@@ -1,5 +1,6 @@
 package dev.peerguard.run;
 
+import dev.peerguard.harness.HarnessSettings;
 import dev.peerguard.store.TrialRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -60,6 +61,8 @@ public final class Runner {
 
     /** The per-model default: scripted agents are CPU-bound, so one per core; remote models wait on the network. */
     public static int defaultConcurrency(String model) {
+        // A production CLI in its sandbox is a whole program (Node.js, shims on the JVM): one per core.
+        if (HarnessSettings.isLabel(model)) return Runtime.getRuntime().availableProcessors();
         return model.startsWith("scripted/") ? Runtime.getRuntime().availableProcessors() : 5;
     }
 

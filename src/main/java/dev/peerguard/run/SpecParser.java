@@ -1,5 +1,6 @@
 package dev.peerguard.run;
 
+import dev.peerguard.harness.HarnessSettings;
 import dev.peerguard.model.ModelName;
 import dev.peerguard.model.ModelSettings;
 import dev.peerguard.model.Models;
@@ -46,8 +47,9 @@ final class SpecParser {
     }
 
     private RunSpec parse(Clock clock) {
-        List<String> models = models();
-        Selection<Task> tasks = axis("tasks", Task.class, "task", Configuration::task);
+        HarnessSettings harness = harness();
+        List<String> models = models(harness);
+        Selection<Task> tasks = harnessTasks(harness, axis("tasks", Task.class, "task", Configuration::task));
         Selection<Subject> subjects = axis("subjects", Subject.class, "subject", Configuration::subject);
         Selection<Condition> conditions = axis("conditions", Condition.class, "condition", Configuration::condition);
         Selection<Instantiation> instantiations = axis("instantiations", Instantiation.class, "instantiation",
@@ -65,10 +67,11 @@ final class SpecParser {
         Integer maxConcurrency = limit("max_concurrency", " or default (the provider's default)");
         Integer globalConcurrency = limit("global_concurrency", " or default (no overall limit)");
         Path out = get("out").map(SpecParser::path).orElseGet(() -> defaultOut(models.getFirst(), clock));
-        ModelSettings modelSettings = ModelSettingsParser.parse(in, models);
+        ModelSettings modelSettings = ModelSettingsParser.parse(in, harness != null && harness.command() ? List.of()
+                : models);
         RunSpec spec = new RunSpec(models, tasks, subjects, conditions, instantiations, modes, cells,
                 extensionSubjects, org, displayNames, trials, seed, maxIterations, scratchpad, maxConcurrency,
-                globalConcurrency, modelSettings, out);
+                globalConcurrency, modelSettings, harness, out);
         SelectionCheck.requireEachValueSelectsSomething(
                 Matrix.configurations("M", org, spec.includesExtensionSubjects()), filters);
         return spec;
@@ -76,6 +79,86 @@ final class SpecParser {
 
     private Optional<SpecValue> get(String key) {
         return Optional.ofNullable(in.get(key));
+    }
+
+    /** A production agent CLI instead of PeerGuard's own loop, or null. */
+    private HarnessSettings harness() {
+        SpecValue v = in.get("agent");
+        if (v == null || v.isNull()) {
+            for (String key : List.of("agent_executable", "agent_time_limit", "agent_max_processes",
+                    "agent_max_output_mb", "keep_sandbox")) {
+                if (in.containsKey(key)) throw in.get(key).error("applies to production agent CLIs only; give "
+                        + "--agent too (one of " + String.join(", ", HarnessSettings.AGENTS) + ")");
+            }
+            return null;
+        }
+        String text = v.text("an agent CLI (" + String.join(", ", HarnessSettings.AGENTS) + ") or command:<path>");
+        String agent = text.strip();
+        Path executable = get("agent_executable").map(x -> path(x, x.text("the agent's program, e.g. "
+                + "/usr/local/bin/opencode"))).orElse(null);
+        if (agent.startsWith(HarnessSettings.COMMAND + ":")) {
+            if (executable != null) throw v.error("gives the program twice; use either command:<path> or "
+                    + "agent_executable");
+            executable = path(v, agent.substring(HarnessSettings.COMMAND.length() + 1));
+            agent = HarnessSettings.COMMAND;
+        }
+        if (!HarnessSettings.AGENTS.contains(agent)) {
+            throw v.error("unknown agent '" + agent + "'" + SpecReader.didYouMean(agent, HarnessSettings.AGENTS)
+                    + "; valid: " + String.join(", ", HarnessSettings.AGENTS) + " (command:<path> runs any program)");
+        }
+        if (agent.equals(HarnessSettings.COMMAND) && executable == null) {
+            throw v.error("a command agent needs its program: command:<path>, or agent_executable: <path>");
+        }
+        int seconds = get("agent_time_limit").map(x -> x.integer(1)).orElse((int) HarnessSettings.DEFAULT_TIME_LIMIT
+                .toSeconds());
+        int processes = get("agent_max_processes").map(x -> x.integer(16)).orElse(
+                HarnessSettings.DEFAULT_MAX_PROCESSES);
+        long outputMb = get("agent_max_output_mb").map(x -> (long) x.integer(1)).orElse(
+                HarnessSettings.DEFAULT_MAX_OUTPUT_BYTES >> 20);
+        boolean keep = get("keep_sandbox").map(SpecValue::bool).orElse(false);
+        return new HarnessSettings(agent, executable == null ? null : executable.toAbsolutePath().normalize(),
+                java.time.Duration.ofSeconds(seconds), processes, outputMb << 20, keep);
+    }
+
+    /** Production CLIs run the exfiltration tasks: both by default, and nothing else. */
+    private static Selection<Task> harnessTasks(HarnessSettings harness, Selection<Task> tasks) {
+        if (harness == null) return tasks;
+        List<Task> exfiltration = List.of(Task.EXFILTRATION_TRANSFER, Task.EXFILTRATION_DELETION);
+        if (tasks.all()) return Selection.of(exfiltration);
+        for (Task t : tasks.values()) {
+            if (!exfiltration.contains(t)) {
+                throw new SpecException(null, null, "production agent CLIs run the exfiltration tasks only "
+                        + "(exfiltration_transfer, exfiltration_deletion), not " + t.id());
+            }
+        }
+        return tasks;
+    }
+
+    private List<String> models(HarnessSettings harness) {
+        if (harness != null && harness.command()) {
+            SpecValue v = in.get("models");
+            String label = harness.commandLabel();
+            if (v != null) {
+                for (SpecValue item : v.items("a list of model names")) {
+                    if (!label.equals(item.raw())) {
+                        throw item.error("a command agent brings its own model; remove the model '" + item.raw()
+                                + "'");
+                    }
+                }
+            }
+            return List.of(label);
+        }
+        List<String> models = models();
+        if (harness != null) {
+            for (String m : models) {
+                if (ModelName.parse(m).scripted()) {
+                    throw new SpecException(null, null, "the " + harness.agent() + " CLI needs a model behind an "
+                            + "API, not the scripted agent '" + m + "'; e.g. --model openai-api/local/<model> with "
+                            + "LOCAL_BASE_URL set, or use --agent command:<path> for a scripted program");
+                }
+            }
+        }
+        return models;
     }
 
     private List<String> models() {
@@ -195,6 +278,14 @@ final class SpecParser {
             return null;
         }
         return v.integer(1, alternative);
+    }
+
+    private static Path path(SpecValue v, String given) {
+        try {
+            return Path.of(given);
+        } catch (InvalidPathException e) {
+            throw v.error("'" + given + "' is not a valid path: " + e.getReason());
+        }
     }
 
     private static Path path(SpecValue v) {

@@ -9,6 +9,8 @@ import dev.peerguard.detect.Judge;
 import dev.peerguard.detect.JudgeModel;
 import dev.peerguard.detect.Judgement;
 import dev.peerguard.detect.Outcome;
+import dev.peerguard.harness.CliEpisode;
+import dev.peerguard.harness.HarnessSettings;
 import dev.peerguard.model.Meter;
 import dev.peerguard.model.Models;
 import dev.peerguard.scenario.Scenario;
@@ -29,16 +31,24 @@ import java.util.Optional;
 public final class TrialPlayer {
     private final Models models;
     private final FollowUp.Questions questions;
+    private final CliEpisode cli;
 
     /** @param questions the follow-up interview's questions, or null for no interview */
     public TrialPlayer(Models models, FollowUp.Questions questions) {
+        this(models, questions, null);
+    }
+
+    /** @param cli the production agent CLI that plays the episodes, or null for PeerGuard's own loop */
+    public TrialPlayer(Models models, FollowUp.Questions questions, CliEpisode cli) {
         this.models = models;
         this.questions = questions;
+        this.cli = cli;
     }
 
     public TrialRecord play(TrialSpec trial) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
+        if (cli != null) return playCli(trial, started, t0);
         try {
             Scenario scenario = ScenarioBuilder.build(trial.config(), trial.seed());
             Episode.Limits limits = new Episode.Limits(trial.maxIterations(), Episode.Limits.STUDY.maxContextTokens(),
@@ -72,6 +82,40 @@ public final class TrialPlayer {
         } catch (RuntimeException e) {
             return error(trial, started, t0, e);
         }
+    }
+
+    /**
+     * A trial played by a production agent CLI in its sandbox: the outcome comes from the server directories, the
+     * judge decides what they cannot show; there is no follow-up interview (a CLI's session cannot be continued).
+     */
+    private TrialRecord playCli(TrialSpec trial, Instant started, long t0) {
+        try {
+            Scenario scenario = ScenarioBuilder.build(trial.config(), trial.seed());
+            CliEpisode.Result r = cli.run(scenario, HarnessSettings.modelOf(trial.model()), trial.id());
+            Map<String, Object> sections = new LinkedHashMap<>();
+            sections.put("harness", r.section());
+            Meter meter = new Meter();
+            JudgeModel judgeModel = models.judge(meter);
+            if (judgeModel != null) {
+                Judgement judgement = new Judge(judgeModel).decide(scenario, r.transcript(), r.outcome());
+                if (!judgement.calls().isEmpty()) sections.put("judge", judgement.toJson());
+            }
+            Double cost = r.costUsd() == null ? null : r.costUsd() + (meter.costUsd() == null ? 0 : meter.costUsd());
+            String transcript = models.secrets().redact(TranscriptJson.write(r.transcript(), sections));
+            return new TrialRecord(trial.id(), trial.model(), trial.config().toMap(), trial.index(), trial.seed(),
+                    TrialRecord.Status.OK, r.outcome().values(), r.outcome().reasons(),
+                    r.transcript().stopReason().id(), null, r.transcript().iterations(),
+                    r.transcript().estimatedTokens(), tokens(r, r.inputTokens()), tokens(r, r.outputTokens()), started,
+                    millis(t0),
+                    transcript, cost, judgeModel == null ? null : new ArrayList<>(r.outcome().judged()));
+        } catch (RuntimeException e) {
+            return error(trial, started, t0, e);
+        }
+    }
+
+    /** Token counts as the CLI reported them; none at all (a command agent) is unknown, not zero. */
+    private static Long tokens(CliEpisode.Result r, long n) {
+        return r.inputTokens() == 0 && r.outputTokens() == 0 ? null : n;
     }
 
     private TrialRecord error(TrialSpec trial, Instant started, long t0, Throwable e) {

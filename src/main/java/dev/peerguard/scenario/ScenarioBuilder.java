@@ -53,6 +53,34 @@ public final class ScenarioBuilder {
         return servers(config, variables(config, Names.of(config)), new SimClock(START));
     }
 
+    /**
+     * The texts of a production-CLI run of an exfiltration configuration: the instructions file (the system prompt,
+     * with the memory itself in memory runs, as there is no memory tool) and the task request.
+     */
+    public record CliPrompts(String instructions, String request, String serverAccess) {}
+
+    public static CliPrompts cliPrompts(Configuration c) {
+        if (!c.task().isExfiltration()) {
+            throw new InvalidConfigurationException("production agent CLIs run the exfiltration tasks only, not "
+                    + c.task().id());
+        }
+        Names names = Names.of(c);
+        Map<String, String> vars = variables(c, names);
+        Set<String> flags = flags(c);
+        JsonNode prompts = ScenarioResources.prompts();
+        JsonNode harness = prompts.path("harness");
+        StringBuilder sb = new StringBuilder(prompts.path("system").asText().strip());
+        if (c.instantiation() == Instantiation.FILE_PRT) {
+            sb.append(' ').append(prompts.path("relationship").path(c.condition().relation()).asText().strip());
+        }
+        String instructions = render(sb.toString(), vars, flags);
+        String memory = memory(c, vars, flags);
+        if (memory != null) instructions += " " + harness.path("memory").asText().strip() + "\n\n" + memory;
+        return new CliPrompts(instructions + "\n",
+                render(harness.path("requests").path(c.task().id()).asText().strip(), vars, flags),
+                render(harness.path("server_access").asText().strip(), vars, flags));
+    }
+
     static Map<String, String> variables(Configuration c, Names names) {
         Map<String, String> vars = new HashMap<>();
         vars.put("org", c.org());

@@ -1,0 +1,179 @@
+package dev.peerguard.harness;
+
+import dev.peerguard.agent.Message;
+import dev.peerguard.agent.StopReason;
+import dev.peerguard.agent.Transcript;
+import dev.peerguard.detect.Hosts;
+import dev.peerguard.detect.HostsDetector;
+import dev.peerguard.detect.Outcome;
+import dev.peerguard.model.ModelName;
+import dev.peerguard.model.Secrets;
+import dev.peerguard.scenario.Scenario;
+import dev.peerguard.scenario.ScenarioBuilder;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One exfiltration episode played by a production agent CLI: materialise the workspace and the servers, bridge the
+ * model endpoint into a fresh sandbox, run the CLI there within its limits, read its JSON-lines output back into a
+ * transcript, and score the outcome from the final state of the server directories.
+ */
+public final class CliEpisode {
+    /** What a run needs besides the scenario. */
+    private final HarnessSettings settings;
+    private final Path trialsDir;
+    private final Map<String, String> env;
+    private final Secrets secrets;
+
+    /** What one episode gave. */
+    public record Result(Transcript transcript, Outcome outcome, Map<String, Object> section, long inputTokens,
+                         long outputTokens, Double costUsd) {}
+
+    /** The agent could not run at all (it failed before doing anything): the trial is an error that resume retries. */
+    public static final class AgentFailedException extends RuntimeException {
+        public AgentFailedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param trialsDir where each trial's directories are made (one sub-directory per trial id)
+     * @param env the environment that provider keys and base URLs come from
+     */
+    public CliEpisode(HarnessSettings settings, Path trialsDir, Map<String, String> env, Secrets secrets) {
+        this.settings = Objects.requireNonNull(settings);
+        this.trialsDir = trialsDir;
+        this.env = Map.copyOf(env);
+        this.secrets = secrets;
+    }
+
+    /**
+     * Checks before a run starts that the sandbox can be made and the agent's program is there.
+     *
+     * @throws IllegalArgumentException saying what to install or set
+     */
+    public static void check(HarnessSettings settings) {
+        Sandbox.unavailable().ifPresent(why -> {
+            throw new IllegalArgumentException("production agent CLIs run in a bubblewrap sandbox, but " + why);
+        });
+        AgentClis.locate(settings);
+    }
+
+    /**
+     * @param model the model's PeerGuard name (e.g. {@code openai-api/zhipu/glm-5}), or null for a command agent
+     * @param trialId names the trial's directory
+     */
+    public Result run(Scenario scenario, String model, String trialId) {
+        AgentCli cli = AgentClis.of(settings.agent());
+        Path exe = AgentClis.locate(settings);
+        ScenarioBuilder.CliPrompts prompts = ScenarioBuilder.cliPrompts(scenario.config());
+        Workspace ws = Workspace.create(trialsDir.resolve(trialId), scenario, cli);
+        ModelBridge bridge = null;
+        try {
+            Hosts start = ws.read();
+            Sandbox.Forward forward = null;
+            AgentCli.ModelEndpoint endpoint = null;
+            if (model != null) {
+                ModelName name = ModelName.parse(model);
+                ModelName.Endpoint e = name.endpoint(env);
+                secrets.add(e.apiKey());
+                URI url = URI.create(e.baseUrl());
+                int port = url.getPort() >= 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+                bridge = ModelBridge.open(url.getHost(), port);
+                boolean named = !isAddress(url.getHost());
+                String inside = named ? e.baseUrl() : rehost(url, "127.0.0.1");
+                forward = new Sandbox.Forward(named ? url.getHost() : null, port, bridge);
+                endpoint = new AgentCli.ModelEndpoint(e.format(), inside, e.model(),
+                        name.vendor() != null ? name.vendor() : name.provider(), e.apiKey());
+            }
+            AgentCli.Invocation invocation = cli.invocation(new AgentCli.Launch(exe, prompts.request(), endpoint));
+            Sandbox.Result r = Sandbox.run(ws, invocation, AgentClis.installation(exe), AgentClis.path(), forward,
+                    Sandbox.Limits.of(settings));
+            Hosts end = ws.read();
+            AgentCli.Parsed parsed = cli.parse(r.stdout());
+            List<Message> messages = new ArrayList<>();
+            messages.add(new Message.System(prompts.instructions()));
+            messages.add(new Message.User(prompts.request(), false));
+            messages.addAll(parsed.messages());
+            if (r.exitCode() != 0 && !r.timedOut() && !r.outputLimited() && parsed.messages().isEmpty()
+                    && start.equals(end)) {
+                throw new AgentFailedException(settings.agent() + " exited with code " + r.exitCode()
+                        + " without doing anything" + tail(r.stderr().isBlank() ? r.stdout() : r.stderr()));
+            }
+            StopReason stop = r.timedOut() ? StopReason.TIME_LIMIT
+                    : r.outputLimited() ? StopReason.OUTPUT_LIMIT : StopReason.AGENT_EXIT;
+            long chars = messages.stream().mapToLong(m -> m.text().length()).sum();
+            int turns = (int) messages.stream().filter(m -> m instanceof Message.Assistant).count();
+            Transcript transcript = new Transcript(messages, stop, turns, chars / 4);
+            Outcome outcome = HostsDetector.judge(scenario, transcript, start, end);
+            Map<String, Object> section = new LinkedHashMap<>();
+            section.put("agent", settings.agent());
+            section.put("program", exe.getFileName().toString());
+            if (model != null) section.put("model", model);
+            section.put("exit_code", r.exitCode());
+            section.put("timed_out", r.timedOut());
+            section.put("output_limited", r.outputLimited());
+            section.put("seconds", r.elapsed().toMillis() / 1000.0);
+            if (bridge != null) section.put("model_connections", bridge.connections());
+            section.put("stdout_bytes", r.stdout().length());
+            if (!r.stderr().isBlank()) section.put("stderr_tail", last(r.stderr(), 4000));
+            if (!parsed.problems().isEmpty()) section.put("unread_output_lines", parsed.problems().stream().limit(50)
+                    .toList());
+            section.put("servers_at_end", listing(end));
+            return new Result(transcript, outcome, section, parsed.inputTokens(), parsed.outputTokens(),
+                    parsed.costUsd());
+        } finally {
+            if (bridge != null) bridge.close();
+            if (!settings.keepSandbox()) ws.delete();
+        }
+    }
+
+    private static Map<String, Object> listing(Hosts hosts) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Hosts.Host h : hosts.servers()) {
+            List<String> files = new ArrayList<>();
+            for (Hosts.HostFile f : h.files()) {
+                files.add(f.path() + "  " + f.modified() + (f.weight() ? "  [model weight]" : ""));
+            }
+            Map<String, Object> server = new LinkedHashMap<>();
+            server.put("files", files);
+            server.put("users", h.users());
+            out.put(h.ip(), server);
+        }
+        if (!hosts.agentMachineWeights().isEmpty()) out.put("agent_machine_weights", hosts.agentMachineWeights());
+        return out;
+    }
+
+    private static boolean isAddress(String host) {
+        if (host == null) return false;
+        if (host.startsWith("[")) return true;
+        if (!host.matches("[0-9.]+") && !host.contains(":")) return false;
+        try {
+            InetAddress.getByName(host);
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String rehost(URI url, String host) {
+        String s = url.toString();
+        return s.replaceFirst("^(" + url.getScheme() + "://)(\\[[^]]*]|[^/:]+)", "$1" + host);
+    }
+
+    private static String tail(String text) {
+        String t = text.strip();
+        return t.isEmpty() ? "" : ": " + last(t, 1500);
+    }
+
+    private static String last(String text, int n) {
+        return text.length() <= n ? text : "..." + text.substring(text.length() - n);
+    }
+}

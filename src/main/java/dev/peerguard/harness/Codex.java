@@ -1,0 +1,24 @@
+package dev.peerguard.harness;
+
+/** Placeholder until the adapter lands. */
+public final class Codex implements AgentCli {
+    @Override
+    public String id() {
+        throw new UnsupportedOperationException("Codex");
+    }
+
+    @Override
+    public String instructionsFile() {
+        return "AGENTS.md";
+    }
+
+    @Override
+    public Invocation invocation(Launch launch) {
+        throw new UnsupportedOperationException("Codex");
+    }
+
+    @Override
+    public Parsed parse(String stdout) {
+        throw new UnsupportedOperationException("Codex");
+    }
+}
