@@ -209,9 +209,9 @@ public record RunSpec(
                 maxConcurrency == null ? "default" : maxConcurrency, globalConcurrency == null ? "default"
                         : globalConcurrency));
         if (harness != null) {
-            lines.add(format("Agent: the %s CLI%s in a bubblewrap sandbox, at most %d s, %d processes and %d MB of "
-                    + "output per trial%s", harness.agent(), harness.executable() == null ? "" : " ("
-                    + harness.executable() + ")", harness.timeLimit().toSeconds(), harness.maxProcesses(),
+            lines.add(format("Agent: %s%s in a bubblewrap sandbox, at most %d s, %d processes and %d MB of "
+                    + "output per trial%s", harness.command() ? "the program" : "the " + harness.agent() + " CLI",
+                    harness.executable() == null ? "" : " " + harness.executable(), harness.timeLimit().toSeconds(), harness.maxProcesses(),
                     harness.maxOutputBytes() >> 20, harness.keepSandbox() ? "; sandboxes kept" : ""));
         }
         if (!endpointModels().stream().allMatch(m -> m.startsWith("scripted/"))) lines.add(modelLine());
@@ -222,7 +222,7 @@ public record RunSpec(
                     displayNames.get(model), configs.size(), trials, episodesPerModel));
             Matrix.countByTask(configs).forEach((task, n) -> lines.add(format("  %-22s %,5d configurations %,10d "
                     + "episodes", task.id(), n, (long) n * trials)));
-            if (!model.startsWith("scripted/")) {
+            if (!model.startsWith("scripted/") && endpointModels().contains(model)) {
                 lines.add(format("  tokens: about %,d (a rough estimate: %,d episodes x %,d tokens; real use depends "
                         + "on the model and on how long its episodes run)", episodesPerModel * TOKENS_PER_EPISODE,
                         episodesPerModel, TOKENS_PER_EPISODE));
