@@ -169,6 +169,8 @@ public final class Sandbox {
         }
         a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--size", Long.toString(TMP_BYTES), "--tmpfs", "/tmp",
                 "--tmpfs", "/run",
+                // Mount point for the servers' /data in the ssh shim's nested sandbox (the root is read-only).
+                "--dir", "/data",
                 "--bind", ws.workspace().toString(), WORKSPACE, "--bind", ws.home().toString(), HOME,
                 "--bind", ws.hosts().toString(), HOSTS,
                 "--ro-bind", gen.resolve("bin").toString(), BIN,
