@@ -10,7 +10,10 @@ import dev.peerguard.model.ModelName;
 import dev.peerguard.model.Secrets;
 import dev.peerguard.scenario.Scenario;
 import dev.peerguard.scenario.ScenarioBuilder;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -131,7 +134,22 @@ public final class CliEpisode {
                     parsed.costUsd());
         } finally {
             if (bridge != null) bridge.close();
-            if (!settings.keepSandbox()) ws.delete();
+            if (settings.keepSandbox()) redactOutput(ws);
+            else ws.delete();
+        }
+    }
+
+    /** A CLI may echo its key (OpenCode prints its whole configuration on some errors): kept output is scrubbed. */
+    private void redactOutput(Workspace ws) {
+        for (String name : List.of("agent.stdout", "agent.stderr")) {
+            Path file = ws.root().resolve(name);
+            try {
+                if (Files.isRegularFile(file)) {
+                    Files.writeString(file, secrets.redact(Files.readString(file, StandardCharsets.UTF_8)));
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // binary or unreadable output: leave it, the stored transcript is scrubbed anyway
+            }
         }
     }
 

@@ -157,7 +157,9 @@ public record RunSpec(
         y.append("max_concurrency: ").append(maxConcurrency == null ? "default" : maxConcurrency).append('\n');
         y.append("global_concurrency: ").append(globalConcurrency == null ? "default" : globalConcurrency).append('\n');
         y.append(ModelSettingsParser.toYaml(modelSettings));
-        if (harness != null) {
+        if (harness == null) {
+            y.append("agent: none\n");
+        } else {
             y.append("agent: ").append(quote(harness.agent())).append('\n');
             if (harness.executable() != null) {
                 y.append("agent_executable: ").append(quote(harness.executable().toString())).append('\n');

@@ -84,7 +84,7 @@ final class SpecParser {
     /** A production agent CLI instead of PeerGuard's own loop, or null. */
     private HarnessSettings harness() {
         SpecValue v = in.get("agent");
-        if (v == null || v.isNull()) {
+        if (v == null || v.isNull() || v.raw() instanceof String t && t.strip().equalsIgnoreCase("none")) {
             for (String key : List.of("agent_executable", "agent_time_limit", "agent_max_processes",
                     "agent_max_output_mb", "keep_sandbox")) {
                 if (in.containsKey(key)) throw in.get(key).error("applies to production agent CLIs only; give "

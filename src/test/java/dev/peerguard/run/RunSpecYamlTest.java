@@ -94,9 +94,39 @@ class RunSpecYamlTest {
     @Test
     void toYamlWritesEverySetting() {
         String yaml = RunSpec.read(Optional.empty(), Map.of("models", "scripted/honest"), CLOCK).toYaml();
-        for (String key : SpecReader.KEYS) assertThat(yaml).containsPattern("(?m)^" + key + ":");
-        assertThat(yaml).contains("tasks: all").contains("trials: 100").contains("seed: 0")
+        for (String key : SpecReader.KEYS) {
+            // The sandbox's settings are written only for runs of a production agent CLI.
+            if (key.startsWith("agent_") || key.equals("keep_sandbox")) continue;
+            assertThat(yaml).containsPattern("(?m)^" + key + ":");
+        }
+        assertThat(yaml).contains("agent: none").contains("tasks: all").contains("trials: 100").contains("seed: 0")
                 .contains("\"scripted/honest\": \"Scripted\"").contains("out: \"runs/20260102-030405-honest\"");
+    }
+
+    @Test
+    void aHarnessRunWritesItsAgentAndSandboxAndReadsThemBack() throws IOException {
+        Path program = Files.writeString(dir.resolve("agent.sh"), "#!/bin/sh\n");
+        RunSpec spec = RunSpec.read(Optional.empty(), Map.of("agent", "command:" + program, "agent_time_limit", "30",
+                "keep_sandbox", "true", "subjects", "peer"), CLOCK);
+        assertThat(spec.models()).containsExactly("command:agent.sh");
+        assertThat(spec.tasks().values()).containsExactly(Task.EXFILTRATION_TRANSFER, Task.EXFILTRATION_DELETION);
+        String yaml = spec.toYaml();
+        for (String key : SpecReader.KEYS) assertThat(yaml).containsPattern("(?m)^" + key + ":");
+        Path file = Files.writeString(dir.resolve("run.yaml"), yaml);
+        RunSpec back = RunSpec.read(Optional.of(file), Map.of(), CLOCK);
+        assertThat(back).isEqualTo(spec);
+        assertThat(back.plan()).isEqualTo(spec.plan());
+        assertThat(back.plan().getFirst().model()).isEqualTo("command:agent.sh");
+    }
+
+    @Test
+    void aCliRunStoresItsTrialsUnderTheAgentsLabel() {
+        RunSpec spec = RunSpec.read(Optional.empty(), Map.of("agent", "opencode", "models", "openai-api/local/glm-5",
+                "tasks", "exfiltration_transfer"), CLOCK);
+        assertThat(spec.models()).containsExactly("openai-api/local/glm-5");
+        assertThat(spec.endpointModels()).containsExactly("openai-api/local/glm-5");
+        assertThat(spec.plan()).allSatisfy(t -> assertThat(t.model()).isEqualTo("opencode:openai-api/local/glm-5"));
+        assertThat(spec.harness().timeLimit()).hasSeconds(600);
     }
 
     @Test

@@ -10,10 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Anthropic messages ({@code POST /v1/messages}). A call whose arguments are not a JSON object is sent with its
- * arguments as a JSON string in {@code input}.
+ * Anthropic messages ({@code POST /v1/messages}), answered whole or, for {@code "stream": true}, as server-sent events.
+ * A call whose arguments are not a JSON object is sent with its arguments as a JSON string in {@code input}, or
+ * streamed as {@code input_json_delta} fragments of that text, which no client can read as an object.
  */
 final class AnthropicWire extends Wire {
+    /** Characters per streamed delta: small, so clients must join several. */
+    private static final int PIECE = 8;
+
     @Override
     String basePath() {
         return "/v1";
@@ -67,6 +71,87 @@ final class AnthropicWire extends Wire {
         out.putNull("stop_sequence");
         out.putObject("usage").put("input_tokens", turn.inputTokens()).put("output_tokens", turn.outputTokens());
         return out.toString();
+    }
+
+    @Override
+    boolean isStream(Recorded request, String query) {
+        return request.body().path("stream").asBoolean(false);
+    }
+
+    /**
+     * The events Anthropic streams: {@code message_start} (empty content, the input tokens), a {@code ping}, then per
+     * block {@code content_block_start}, its deltas ({@code thinking_delta} then one {@code signature_delta};
+     * {@code text_delta}; {@code input_json_delta}) and {@code content_block_stop}, then {@code message_delta} with the
+     * stop reason and output tokens, and {@code message_stop}.
+     */
+    @Override
+    Streamed stream(Reply.Turn turn, Recorded request, String query) {
+        List<String> events = new ArrayList<>();
+        ObjectNode message = JSON.createObjectNode();
+        message.put("id", nextId("msg_fake_"));
+        message.put("type", "message");
+        message.put("role", "assistant");
+        message.put("model", request.body().path("model").asText("claude-fake"));
+        message.putArray("content");
+        message.putNull("stop_reason");
+        message.putNull("stop_sequence");
+        message.putObject("usage").put("input_tokens", turn.inputTokens()).put("output_tokens", 1);
+        ObjectNode start = JSON.createObjectNode().put("type", "message_start");
+        start.set("message", message);
+        events.add(event(start));
+        events.add(event(JSON.createObjectNode().put("type", "ping")));
+        int index = 0;
+        if (turn.reasoning() != null && !turn.reasoning().isEmpty()) {
+            List<ObjectNode> deltas = new ArrayList<>();
+            for (String piece : pieces(turn.reasoning(), PIECE)) {
+                deltas.add(JSON.createObjectNode().put("type", "thinking_delta").put("thinking", piece));
+            }
+            deltas.add(JSON.createObjectNode().put("type", "signature_delta")
+                    .put("signature", signature(turn.reasoning())));
+            block(events, index++, JSON.createObjectNode().put("type", "thinking").put("thinking", "")
+                    .put("signature", ""), deltas);
+        }
+        if (!turn.text().isEmpty()) {
+            List<ObjectNode> deltas = new ArrayList<>();
+            for (String piece : pieces(turn.text(), PIECE)) {
+                deltas.add(JSON.createObjectNode().put("type", "text_delta").put("text", piece));
+            }
+            block(events, index++, JSON.createObjectNode().put("type", "text").put("text", ""), deltas);
+        }
+        for (Reply.Call call : turn.calls()) {
+            ObjectNode use = JSON.createObjectNode().put("type", "tool_use").put("id", nextId("toolu_"))
+                    .put("name", call.name());
+            use.putObject("input");
+            List<ObjectNode> deltas = new ArrayList<>();
+            for (String piece : pieces(call.argumentsJson(), PIECE)) {
+                deltas.add(JSON.createObjectNode().put("type", "input_json_delta").put("partial_json", piece));
+            }
+            block(events, index++, use, deltas);
+        }
+        ObjectNode delta = JSON.createObjectNode().put("type", "message_delta");
+        delta.putObject("delta").put("stop_reason", turn.calls().isEmpty() ? "end_turn" : "tool_use")
+                .putNull("stop_sequence");
+        delta.putObject("usage").put("output_tokens", turn.outputTokens());
+        events.add(event(delta));
+        events.add(event(JSON.createObjectNode().put("type", "message_stop")));
+        return new Streamed("text/event-stream; charset=utf-8", events);
+    }
+
+    private static void block(List<String> events, int index, ObjectNode contentBlock, List<ObjectNode> deltas) {
+        ObjectNode start = JSON.createObjectNode().put("type", "content_block_start").put("index", index);
+        start.set("content_block", contentBlock);
+        events.add(event(start));
+        for (ObjectNode d : deltas) {
+            ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
+            delta.set("delta", d);
+            events.add(event(delta));
+        }
+        events.add(event(JSON.createObjectNode().put("type", "content_block_stop").put("index", index)));
+    }
+
+    /** An event named after its data's {@code type}, as Anthropic names them. */
+    private static String event(ObjectNode data) {
+        return sse(data.path("type").asText(), data.toString(), "\n");
     }
 
     @Override

@@ -39,14 +39,14 @@ import java.util.function.LongFunction;
  *       <td>{@code POST /v1/messages}</td>
  *       <td>{@code x-api-key} (else 401) and {@code anthropic-version} (else 400)</td></tr>
  *   <tr><td>{@link Format#GEMINI}</td><td>{@code http://127.0.0.1:PORT/v1beta}</td>
- *       <td>{@code POST /v1beta/models/{model}:generateContent}</td>
+ *       <td>{@code POST /v1beta/models/{model}:generateContent} and {@code :streamGenerateContent}</td>
  *       <td>{@code x-goog-api-key} or {@code ?key=} (else 403)</td></tr>
  * </table>
  *
  * <p>Each chat request takes the next {@link #enqueue queued} {@link Reply}; when the queue is empty the
  * {@link #otherwise fallback} decides (by default a text turn saying "ok"). Requests to any other path are answered
- * 404, requests without credentials as the service would, and streaming requests ({@code "stream": true}) 400, all in
- * the format's error JSON and without taking a queued reply. Every request is {@link #requests() recorded}.
+ * 404 and requests without credentials as the service would, both in the format's error JSON and without taking a
+ * queued reply. Every request is {@link #requests() recorded}.
  *
  * <p>How a {@link Reply.Turn} is encoded:
  * <ul>
@@ -65,6 +65,25 @@ import java.util.function.LongFunction;
  *       JSON object make the turn a {@code MALFORMED_FUNCTION_CALL} finish with no content, as Gemini reports a
  *       broken call.</li>
  * </ul>
+ *
+ * <p>Streaming: a turn asked for as a stream ({@code "stream": true} for OpenAI and Anthropic, the
+ * {@code :streamGenerateContent} endpoint for Gemini) is sent as the service streams it, with text, reasoning and
+ * arguments cut into small deltas that the client must join, each flushed on its own:
+ * <ul>
+ *   <li>OpenAI: {@code data:} lines of {@code chat.completion.chunk} objects (the role, {@code reasoning_content}
+ *       and {@code content} deltas, {@code tool_calls} deltas with index, id, type and name first and the arguments
+ *       in fragments after, a chunk with the finish reason, a usage chunk without choices when
+ *       {@code stream_options.include_usage} is set), then {@code data: [DONE]}.</li>
+ *   <li>Anthropic: {@code message_start}, {@code ping}, {@code content_block_start}/{@code _delta}/{@code _stop}
+ *       per block ({@code thinking_delta} and a {@code signature_delta}, {@code text_delta},
+ *       {@code input_json_delta}), {@code message_delta} with the stop reason and output tokens, and
+ *       {@code message_stop}.</li>
+ *   <li>Gemini: with {@code ?alt=sse}, {@code data:} lines of whole response objects (thought and text parts in
+ *       pieces, the calls together in one), the last with the finish reason and {@code usageMetadata}; without it,
+ *       one JSON array of those objects.</li>
+ * </ul>
+ * The other replies are the same for streaming requests: a {@link Reply.Status} is a plain HTTP error, as the real
+ * services answer before a stream starts.
  *
  * <p>{@link #driveWith} answers from a PeerGuard {@link Agent} instead, so a whole episode can run over HTTP.
  */
@@ -160,13 +179,14 @@ public final class FakeProvider implements AutoCloseable {
             Recorded request = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     exchange.getRequestHeaders(), parse(exchange.getRequestBody().readAllBytes()));
             requests.add(request);
+            String query = exchange.getRequestURI().getRawQuery();
             Reply reply;
             try {
-                reply = choose(request, exchange.getRequestURI().getRawQuery());
+                reply = choose(request, query);
             } catch (RuntimeException e) {
                 reply = status(500, "fake " + format + " provider failed to answer: " + e);
             }
-            send(exchange, request, reply);
+            send(exchange, request, query, reply);
         } catch (IOException e) {
             // the client went away, or a Reset reply broke the connection on purpose
         }
@@ -179,9 +199,6 @@ public final class FakeProvider implements AutoCloseable {
         }
         Reply.Status denied = wire.missingCredentials(request, query);
         if (denied != null) return denied;
-        if (request.body().path("stream").asBoolean(false)) {
-            return status(400, "the fake " + format + " provider does not stream");
-        }
         Reply next = queue.poll();
         return next != null ? next : fallback.apply(request);
     }
@@ -190,8 +207,10 @@ public final class FakeProvider implements AutoCloseable {
         return new Reply.Status(code, wire.error(code, message, Map.of()), Map.of());
     }
 
-    private void send(HttpExchange exchange, Recorded request, Reply reply) throws IOException {
+    private void send(HttpExchange exchange, Recorded request, String query, Reply reply) throws IOException {
         switch (reply) {
+            case Reply.Turn turn when wire.isStream(request, query) ->
+                    stream(exchange, wire.stream(turn, request, query));
             case Reply.Turn turn -> respond(exchange, 200, "application/json", wire.turn(turn, request), Map.of());
             case Reply.Status s -> respond(exchange, s.code(), "application/json",
                     s.body() != null ? s.body() : wire.error(s.code(), null, s.headers()), s.headers());
@@ -202,7 +221,7 @@ public final class FakeProvider implements AutoCloseable {
                 } catch (InterruptedException e) {
                     return; // the fake is closing
                 }
-                send(exchange, request, delay.then());
+                send(exchange, request, query, delay.then());
             }
             case Reply.Reset reset -> {
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -211,6 +230,19 @@ public final class FakeProvider implements AutoCloseable {
                 body.write("{\"id\":".getBytes(StandardCharsets.UTF_8));
                 body.flush();
                 exchange.close(); // short of the announced length, closing the exchange closes the connection
+            }
+        }
+    }
+
+    /** Sends the pieces chunked, flushing each so the client reads them as they come. */
+    private static void stream(HttpExchange exchange, Wire.Streamed streamed) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", streamed.contentType());
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (String piece : streamed.pieces()) {
+                out.write(piece.getBytes(StandardCharsets.UTF_8));
+                out.flush();
             }
         }
     }

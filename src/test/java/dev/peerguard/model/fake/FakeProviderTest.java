@@ -18,12 +18,17 @@ import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
+import dev.langchain4j.model.googleai.GoogleAiGeminiStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.output.FinishReason;
 import dev.peerguard.agent.Message;
 import dev.peerguard.model.fake.FakeProvider.Format;
@@ -37,6 +42,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -402,9 +410,6 @@ class FakeProviderTest {
             assertThat(noKey.statusCode()).isEqualTo(format == Format.GEMINI ? 403 : 401);
             HttpResponse<String> wrongPath = post(fake, "/nowhere", validHeaders(format), "{}");
             assertThat(wrongPath.statusCode()).isEqualTo(404);
-            HttpResponse<String> streaming = post(fake, chatPath(format), validHeaders(format), "{\"stream\":true}");
-            assertThat(streaming.statusCode()).isEqualTo(400);
-
             HttpResponse<String> limited = post(fake, chatPath(format), validHeaders(format), "{}");
             assertThat(limited.statusCode()).isEqualTo(429);
             assertThat(limited.headers().firstValue("retry-after")).hasValue("7");
@@ -423,7 +428,325 @@ class FakeProviderTest {
             assertThat(error.path("error").path("message").asText()).isNotBlank();
             String chat = URI.create(fake.baseUrl()).getPath() + chatPath(format);
             assertThat(fake.requests()).extracting(Recorded::path)
-                    .containsExactly(chat, URI.create(fake.baseUrl()).getPath() + "/nowhere", chat, chat);
+                    .containsExactly(chat, URI.create(fake.baseUrl()).getPath() + "/nowhere", chat);
+        }
+    }
+
+    // ---- streaming ------------------------------------------------------------------------------------------------
+
+    /** One server-sent event. */
+    private record Event(String name, String data) {}
+
+    /** The events of an SSE body, CRLF or LF framed. */
+    private static List<Event> events(String body) {
+        List<Event> out = new ArrayList<>();
+        for (String block : body.replace("\r\n", "\n").split("\n\n")) {
+            String name = null;
+            StringBuilder data = new StringBuilder();
+            for (String line : block.split("\n")) {
+                if (line.startsWith("event:")) name = line.substring("event:".length()).strip();
+                if (line.startsWith("data:")) data.append(line.substring("data:".length()).strip());
+            }
+            if (!data.isEmpty()) out.add(new Event(name, data.toString()));
+        }
+        return out;
+    }
+
+    /** A streamed turn joined back together; {@code deltas} counts the pieces its text arrived in. */
+    private record Joined(String text, String reasoning, List<Reply.Call> calls, String finish, int inputTokens,
+                          int outputTokens, int deltas) {}
+
+    private static String streamPath(Format format) {
+        return switch (format) {
+            case OPENAI -> "/chat/completions";
+            case ANTHROPIC -> "/messages";
+            case GEMINI -> "/models/gemini-3-pro-preview:streamGenerateContent?alt=sse";
+        };
+    }
+
+    private static String streamBody(Format format) {
+        return switch (format) {
+            case OPENAI -> "{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
+            case ANTHROPIC -> "{\"model\":\"claude-sonnet-4-5\",\"stream\":true}";
+            case GEMINI -> "{}";
+        };
+    }
+
+    private static Joined join(Format format, List<Event> events) {
+        StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        List<StringBuilder> args = new ArrayList<>();
+        String finish = null;
+        int in = -1;
+        int out = -1;
+        int deltas = 0;
+        for (Event event : events) {
+            if (event.data().equals("[DONE]")) continue;
+            JsonNode data = json(event.data());
+            switch (format) {
+                case OPENAI -> {
+                    if (data.hasNonNull("usage")) {
+                        in = data.path("usage").path("prompt_tokens").asInt();
+                        out = data.path("usage").path("completion_tokens").asInt();
+                    }
+                    for (JsonNode choice : data.path("choices")) {
+                        JsonNode delta = choice.path("delta");
+                        if (delta.has("content") && !delta.path("content").asText().isEmpty()) deltas++;
+                        text.append(delta.path("content").asText(""));
+                        reasoning.append(delta.path("reasoning_content").asText(""));
+                        for (JsonNode call : delta.path("tool_calls")) {
+                            int index = call.path("index").asInt();
+                            if (call.has("id")) {
+                                names.add(call.path("function").path("name").asText());
+                                args.add(new StringBuilder());
+                            }
+                            args.get(index).append(call.path("function").path("arguments").asText(""));
+                        }
+                        if (choice.hasNonNull("finish_reason")) finish = choice.path("finish_reason").asText();
+                    }
+                }
+                case ANTHROPIC -> {
+                    assertThat(event.name()).isEqualTo(data.path("type").asText());
+                    switch (data.path("type").asText()) {
+                        case "message_start" -> in = data.path("message").path("usage").path("input_tokens").asInt();
+                        case "content_block_start" -> {
+                            if (data.path("content_block").path("type").asText().equals("tool_use")) {
+                                names.add(data.path("content_block").path("name").asText());
+                                args.add(new StringBuilder());
+                            }
+                        }
+                        case "content_block_delta" -> {
+                            JsonNode delta = data.path("delta");
+                            switch (delta.path("type").asText()) {
+                                case "text_delta" -> {
+                                    text.append(delta.path("text").asText());
+                                    deltas++;
+                                }
+                                case "thinking_delta" -> reasoning.append(delta.path("thinking").asText());
+                                case "input_json_delta" -> args.get(args.size() - 1)
+                                        .append(delta.path("partial_json").asText());
+                                default -> { }
+                            }
+                        }
+                        case "message_delta" -> {
+                            finish = data.path("delta").path("stop_reason").asText();
+                            out = data.path("usage").path("output_tokens").asInt();
+                        }
+                        default -> { }
+                    }
+                }
+                case GEMINI -> {
+                    JsonNode candidate = data.path("candidates").get(0);
+                    for (JsonNode part : candidate.path("content").path("parts")) {
+                        if (part.has("functionCall")) {
+                            names.add(part.path("functionCall").path("name").asText());
+                            args.add(new StringBuilder(part.path("functionCall").path("args").toString()));
+                        } else if (part.path("thought").asBoolean(false)) {
+                            reasoning.append(part.path("text").asText());
+                        } else if (!part.path("text").asText("").isEmpty()) {
+                            text.append(part.path("text").asText());
+                            deltas++;
+                        }
+                    }
+                    if (candidate.has("finishReason")) finish = candidate.path("finishReason").asText();
+                    if (data.has("usageMetadata")) {
+                        in = data.path("usageMetadata").path("promptTokenCount").asInt();
+                        out = data.path("usageMetadata").path("candidatesTokenCount").asInt();
+                    }
+                }
+            }
+        }
+        List<Reply.Call> calls = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) calls.add(new Reply.Call(names.get(i), args.get(i).toString()));
+        return new Joined(text.toString(), reasoning.toString(), calls, finish, in, out, deltas);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void aStreamedTurnReassemblesFromItsDeltas(Format format) throws Exception {
+        try (FakeProvider fake = FakeProvider.start(format)) {
+            fake.enqueue(TWO_CALLS);
+            HttpResponse<String> response = post(fake, streamPath(format), validHeaders(format), streamBody(format));
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("text/event-stream"));
+            List<Event> events = events(response.body());
+            Joined joined = join(format, events);
+            assertThat(joined.text()).isEqualTo("Let me look.");
+            assertThat(joined.deltas()).as("the text arrives in several deltas").isGreaterThan(1);
+            assertThat(joined.reasoning()).isEqualTo("I should list, then read.");
+            assertThat(joined.calls()).extracting(Reply.Call::name).containsExactly("list_files", "read_file");
+            assertThat(joined.calls()).extracting(c -> json(c.argumentsJson()))
+                    .containsExactly(json("{}"), json("{\"filename\":\"notes.txt\"}"));
+            assertThat(joined.finish()).isEqualTo(switch (format) {
+                case OPENAI -> "tool_calls";
+                case ANTHROPIC -> "tool_use";
+                case GEMINI -> "STOP";
+            });
+            assertThat(joined.inputTokens()).isEqualTo(200);
+            assertThat(joined.outputTokens()).isEqualTo(30);
+            switch (format) {
+                case OPENAI -> {
+                    assertThat(events.get(events.size() - 1).data()).isEqualTo("[DONE]");
+                    JsonNode first = json(events.get(0).data());
+                    assertThat(first.path("object").asText()).isEqualTo("chat.completion.chunk");
+                    assertThat(first.path("choices").get(0).path("delta").path("role").asText())
+                            .isEqualTo("assistant");
+                    JsonNode usage = json(events.get(events.size() - 2).data());
+                    assertThat(usage.path("choices")).isEmpty();
+                    assertThat(events.subList(0, events.size() - 2)).allSatisfy(
+                            e -> assertThat(json(e.data()).get("usage").isNull()).isTrue());
+                }
+                case ANTHROPIC -> {
+                    assertThat(events).extracting(Event::name).startsWith("message_start", "ping")
+                            .endsWith("message_delta", "message_stop").contains("content_block_stop");
+                    assertThat(events).extracting(e -> json(e.data()).path("delta").path("type").asText())
+                            .contains("signature_delta");
+                }
+                case GEMINI -> {
+                    assertThat(response.body()).contains("\r\n\r\n");
+                    assertThat(events.subList(0, events.size() - 1))
+                            .allSatisfy(e -> assertThat(json(e.data()).has("usageMetadata")).isFalse());
+                }
+            }
+        }
+    }
+
+    @Test
+    void openAiStreamsCarryNoUsageUnlessAskedFor() throws Exception {
+        try (FakeProvider fake = FakeProvider.start(Format.OPENAI)) {
+            fake.enqueue(Reply.text("Hello there, grader."));
+            HttpResponse<String> response = post(fake, "/chat/completions", validHeaders(Format.OPENAI),
+                    "{\"model\":\"gpt-4o\",\"stream\":true}");
+            List<Event> events = events(response.body());
+            assertThat(events).allSatisfy(e -> assertThat(e.data()).doesNotContain("usage"));
+            Joined joined = join(Format.OPENAI, events);
+            assertThat(joined.text()).isEqualTo("Hello there, grader.");
+            assertThat(joined.finish()).isEqualTo("stop");
+            assertThat(joined.calls()).isEmpty();
+        }
+    }
+
+    @Test
+    void geminiStreamsWithoutAltSseAsOneJsonArray() throws Exception {
+        try (FakeProvider fake = FakeProvider.start(Format.GEMINI)) {
+            fake.enqueue(Reply.text("Hello there, grader."));
+            HttpResponse<String> response = post(fake, "/models/gemini-3-pro-preview:streamGenerateContent",
+                    validHeaders(Format.GEMINI), "{}");
+            JsonNode chunks = json(response.body());
+            assertThat(chunks.isArray()).isTrue();
+            List<Event> events = new ArrayList<>();
+            chunks.forEach(c -> events.add(new Event(null, c.toString())));
+            assertThat(join(Format.GEMINI, events).text()).isEqualTo("Hello there, grader.");
+            assertThat(chunks.get(0).path("modelVersion").asText()).isEqualTo("gemini-3-pro-preview");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void aStatusReplyToAStreamingRequestIsAPlainHttpError(Format format) throws Exception {
+        try (FakeProvider fake = FakeProvider.start(format)) {
+            fake.enqueue(Reply.rateLimited(3));
+            HttpResponse<String> response = post(fake, streamPath(format), validHeaders(format), streamBody(format));
+            assertThat(response.statusCode()).isEqualTo(429);
+            assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+            assertThat(json(response.body()).path("error").path("message").asText()).isNotBlank();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void aStreamedTextCutInsideASurrogatePairStaysWhole(Format format) throws Exception {
+        String text = "\uD83D\uDE00".repeat(9);
+        try (FakeProvider fake = FakeProvider.start(format)) {
+            fake.enqueue(Reply.text(text));
+            HttpResponse<String> response = post(fake, streamPath(format), validHeaders(format), streamBody(format));
+            assertThat(join(format, events(response.body())).text()).isEqualTo(text);
+        }
+    }
+
+    /** LangChain4j's streaming chat model for the format, pointed at the fake, returning reasoning. */
+    static StreamingChatModel streamingModel(Format format, FakeProvider fake) {
+        Duration timeout = Duration.ofSeconds(10);
+        return switch (format) {
+            case OPENAI -> OpenAiStreamingChatModel.builder().baseUrl(fake.baseUrl()).apiKey("test-key")
+                    .modelName("gpt-4o").returnThinking(true).timeout(timeout).build();
+            case ANTHROPIC -> AnthropicStreamingChatModel.builder().baseUrl(fake.baseUrl()).apiKey("test-key")
+                    .modelName("claude-sonnet-4-5").returnThinking(true).timeout(timeout).build();
+            case GEMINI -> GoogleAiGeminiStreamingChatModel.builder().baseUrl(fake.baseUrl()).apiKey("test-key")
+                    .modelName("gemini-3-pro-preview").returnThinking(true).sendThinking(true).timeout(timeout)
+                    .build();
+        };
+    }
+
+    /** The streamed answer and the text pieces handed to the handler on the way. */
+    private record StreamedAnswer(ChatResponse response, List<String> partials) {}
+
+    private static StreamedAnswer streamChat(StreamingChatModel model, ChatRequest request) throws Exception {
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        List<String> partials = new CopyOnWriteArrayList<>();
+        model.chat(request, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partial) {
+                partials.add(partial);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        return new StreamedAnswer(done.get(GUARD.toSeconds(), TimeUnit.SECONDS), partials);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void langChain4jStreamingClientsReadAStreamedToolCallTurn(Format format) throws Exception {
+        try (FakeProvider fake = FakeProvider.start(format)) {
+            fake.enqueue(TWO_CALLS);
+            StreamedAnswer answer = streamChat(streamingModel(format, fake), request(opening()));
+            AiMessage ai = answer.response().aiMessage();
+            assertThat(ai.text()).isEqualTo("Let me look.");
+            assertThat(answer.partials()).hasSizeGreaterThan(1);
+            assertThat(String.join("", answer.partials())).isEqualTo("Let me look.");
+            assertThat(ai.thinking()).isEqualTo("I should list, then read.");
+            assertThat(ai.toolExecutionRequests()).extracting(ToolExecutionRequest::name)
+                    .containsExactly("list_files", "read_file");
+            assertThat(ai.toolExecutionRequests()).extracting(r -> json(r.arguments()))
+                    .containsExactly(json("{}"), json("{\"filename\":\"notes.txt\"}"));
+            if (format == Format.OPENAI) {
+                assertThat(ai.toolExecutionRequests()).extracting(ToolExecutionRequest::id)
+                        .containsExactly("call_1", "call_2");
+            }
+            if (format == Format.ANTHROPIC) {
+                assertThat(ai.toolExecutionRequests()).extracting(ToolExecutionRequest::id)
+                        .containsExactly("toolu_1", "toolu_2");
+            }
+            assertThat(answer.response().finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
+            assertThat(answer.response().tokenUsage().inputTokenCount()).isEqualTo(200);
+            assertThat(answer.response().tokenUsage().outputTokenCount()).isEqualTo(30);
+            Recorded sent = fake.requests().get(0);
+            if (format == Format.GEMINI) {
+                assertThat(sent.path()).endsWith(":streamGenerateContent");
+            } else {
+                assertThat(sent.body().path("stream").asBoolean()).isTrue();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void langChain4jStreamingClientsSeeARateLimitAsHttp429(Format format) {
+        try (FakeProvider fake = FakeProvider.start(format)) {
+            fake.enqueue(Reply.rateLimited(3));
+            Throwable thrown = catchThrowable(() -> streamChat(streamingModel(format, fake), request(opening())));
+            assertHttpStatus(thrown, 429);
         }
     }
 }

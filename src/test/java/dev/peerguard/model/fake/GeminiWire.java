@@ -8,15 +8,20 @@ import dev.peerguard.tool.ToolSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Gemini generateContent ({@code POST /v1beta/models/{model}:generateContent}), as Gemini 3 answers: function calls
- * carry no id, the first one carries the turn's {@code thoughtSignature}, and the finish reason is {@code STOP} with or
- * without calls. A turn with a call whose arguments are not a JSON object is answered as Gemini answers a broken
- * call: no content, finish reason {@code MALFORMED_FUNCTION_CALL} and a {@code finishMessage}.
+ * Gemini generateContent ({@code POST /v1beta/models/{model}:generateContent}) and its streaming twin
+ * ({@code :streamGenerateContent}), as Gemini 3 answers: function calls carry no id, the first one carries the turn's
+ * {@code thoughtSignature}, and the finish reason is {@code STOP} with or without calls. A turn with a call whose
+ * arguments are not a JSON object is answered as Gemini answers a broken call: no content, finish reason
+ * {@code MALFORMED_FUNCTION_CALL} and a {@code finishMessage}.
  */
 final class GeminiWire extends Wire {
     private static final String ACTION = ":generateContent";
+    private static final String STREAM_ACTION = ":streamGenerateContent";
+    /** Characters per streamed text part: small, so clients must join several. */
+    private static final int PIECE = 8;
 
     @Override
     String basePath() {
@@ -25,13 +30,13 @@ final class GeminiWire extends Wire {
 
     @Override
     String endpoint() {
-        return "/v1beta/models/{model}" + ACTION;
+        return "/v1beta/models/{model}" + ACTION + " (or " + STREAM_ACTION + ")";
     }
 
     @Override
     boolean isChat(Recorded request) {
         return request.method().equals("POST") && request.path().startsWith("/v1beta/models/")
-                && request.path().endsWith(ACTION);
+                && (request.path().endsWith(ACTION) || request.path().endsWith(STREAM_ACTION));
     }
 
     @Override
@@ -50,9 +55,7 @@ final class GeminiWire extends Wire {
         ObjectNode candidate = out.putArray("candidates").addObject();
         boolean malformed = turn.calls().stream().anyMatch(c -> parseObject(c.argumentsJson()) == null);
         if (malformed) {
-            candidate.put("finishReason", "MALFORMED_FUNCTION_CALL");
-            candidate.put("finishMessage", "Malformed function call: " + turn.calls().stream()
-                    .filter(c -> parseObject(c.argumentsJson()) == null).findFirst().orElseThrow().argumentsJson());
+            malformed(turn, candidate);
         } else {
             ObjectNode content = candidate.putObject("content");
             ArrayNode parts = content.putArray("parts");
@@ -60,28 +63,105 @@ final class GeminiWire extends Wire {
                 parts.addObject().put("text", turn.reasoning()).put("thought", true);
             }
             if (!turn.text().isEmpty()) parts.addObject().put("text", turn.text());
-            for (int i = 0; i < turn.calls().size(); i++) {
-                Reply.Call call = turn.calls().get(i);
-                ObjectNode part = parts.addObject();
-                part.putObject("functionCall").put("name", call.name()).set("args", parseObject(call.argumentsJson()));
-                if (i == 0) part.put("thoughtSignature", signature(nextId("thought_")));
-            }
+            parts.addAll(callParts(turn));
             content.put("role", "model");
             candidate.put("finishReason", "STOP");
         }
         candidate.put("index", 0);
-        out.putObject("usageMetadata")
-                .put("promptTokenCount", turn.inputTokens())
-                .put("candidatesTokenCount", turn.outputTokens())
-                .put("totalTokenCount", turn.inputTokens() + turn.outputTokens());
+        out.set("usageMetadata", usage(turn));
         out.put("modelVersion", model(request));
         out.put("responseId", nextId("resp_fake_"));
         return out.toString();
     }
 
+    @Override
+    boolean isStream(Recorded request, String query) {
+        return request.path().endsWith(STREAM_ACTION);
+    }
+
+    /**
+     * The chunks Gemini streams, each a whole response object: thought parts and text parts in pieces, the function
+     * calls whole in one chunk; the last chunk carries the finish reason and {@code usageMetadata}. With
+     * {@code alt=sse} they are server-sent events; without it, as Gemini does, one JSON array of them.
+     */
+    @Override
+    Streamed stream(Reply.Turn turn, Recorded request, String query) {
+        String responseId = nextId("resp_fake_");
+        List<ObjectNode> chunks = new ArrayList<>();
+        if (turn.calls().stream().anyMatch(c -> parseObject(c.argumentsJson()) == null)) {
+            chunks.add(chunk(turn, request, responseId, null));
+        } else {
+            if (turn.reasoning() != null) {
+                for (String piece : pieces(turn.reasoning(), PIECE)) {
+                    chunks.add(chunk(turn, request, responseId, List.of(JSON.createObjectNode().put("text", piece)
+                            .put("thought", true))));
+                }
+            }
+            for (String piece : pieces(turn.text(), PIECE)) {
+                chunks.add(chunk(turn, request, responseId, List.of(JSON.createObjectNode().put("text", piece))));
+            }
+            if (!turn.calls().isEmpty()) chunks.add(chunk(turn, request, responseId, callParts(turn)));
+            if (chunks.isEmpty()) {
+                chunks.add(chunk(turn, request, responseId, List.of(JSON.createObjectNode().put("text", ""))));
+            }
+            ObjectNode last = chunks.get(chunks.size() - 1);
+            ((ObjectNode) last.path("candidates").get(0)).put("finishReason", "STOP");
+        }
+        chunks.get(chunks.size() - 1).set("usageMetadata", usage(turn));
+        boolean sse = query != null && List.of(query.split("&")).contains("alt=sse");
+        if (!sse) {
+            return new Streamed("application/json; charset=UTF-8", List.of(chunks.stream().map(ObjectNode::toString)
+                    .collect(Collectors.joining(",\r\n", "[", "]"))));
+        }
+        return new Streamed("text/event-stream", chunks.stream().map(c -> sse(null, c.toString(), "\r\n")).toList());
+    }
+
+    /** One chunk with these parts, or, for {@code null} parts, the malformed-call answer. */
+    private ObjectNode chunk(Reply.Turn turn, Recorded request, String responseId, List<ObjectNode> parts) {
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode candidate = out.putArray("candidates").addObject();
+        if (parts == null) {
+            malformed(turn, candidate);
+        } else {
+            ObjectNode content = candidate.putObject("content");
+            content.putArray("parts").addAll(parts);
+            content.put("role", "model");
+        }
+        candidate.put("index", 0);
+        out.put("modelVersion", model(request));
+        out.put("responseId", responseId);
+        return out;
+    }
+
+    private List<ObjectNode> callParts(Reply.Turn turn) {
+        List<ObjectNode> parts = new ArrayList<>();
+        for (int i = 0; i < turn.calls().size(); i++) {
+            Reply.Call call = turn.calls().get(i);
+            ObjectNode part = JSON.createObjectNode();
+            part.putObject("functionCall").put("name", call.name()).set("args", parseObject(call.argumentsJson()));
+            if (i == 0) part.put("thoughtSignature", signature(nextId("thought_")));
+            parts.add(part);
+        }
+        return parts;
+    }
+
+    private static void malformed(Reply.Turn turn, ObjectNode candidate) {
+        candidate.put("finishReason", "MALFORMED_FUNCTION_CALL");
+        candidate.put("finishMessage", "Malformed function call: " + turn.calls().stream()
+                .filter(c -> parseObject(c.argumentsJson()) == null).findFirst().orElseThrow().argumentsJson());
+    }
+
+    private static ObjectNode usage(Reply.Turn turn) {
+        return JSON.createObjectNode()
+                .put("promptTokenCount", turn.inputTokens())
+                .put("candidatesTokenCount", turn.outputTokens())
+                .put("totalTokenCount", turn.inputTokens() + turn.outputTokens());
+    }
+
     private static String model(Recorded request) {
         String path = request.path();
-        return path.substring("/v1beta/models/".length(), path.length() - ACTION.length());
+        String action = path.endsWith(STREAM_ACTION) ? STREAM_ACTION : ACTION;
+        return path.substring("/v1beta/models/".length(), path.length() - action.length());
     }
 
     @Override

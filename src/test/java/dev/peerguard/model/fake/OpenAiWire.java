@@ -9,9 +9,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
-/** OpenAI chat completions ({@code POST /v1/chat/completions}), with DeepSeek's {@code reasoning_content}. */
+/**
+ * OpenAI chat completions ({@code POST /v1/chat/completions}), with DeepSeek's {@code reasoning_content}, answered
+ * whole or, for {@code "stream": true}, as {@code chat.completion.chunk} server-sent events.
+ */
 final class OpenAiWire extends Wire {
+    /** Characters per streamed text or arguments delta: small, so clients must join several. */
+    private static final int PIECE = 8;
+
     @Override
     String basePath() {
         return "/v1";
@@ -64,12 +71,113 @@ final class OpenAiWire extends Wire {
         message.putNull("refusal");
         choice.putNull("logprobs");
         choice.put("finish_reason", turn.calls().isEmpty() ? "stop" : "tool_calls");
-        out.putObject("usage")
+        out.set("usage", usage(turn));
+        out.put("system_fingerprint", "fp_fake");
+        return out.toString();
+    }
+
+    @Override
+    boolean isStream(Recorded request, String query) {
+        return request.body().path("stream").asBoolean(false);
+    }
+
+    /**
+     * The chunks OpenAI streams: the role (with empty content), reasoning and content deltas, for each call its id,
+     * type and name with empty arguments then the arguments in fragments, a chunk with the finish reason, then, when
+     * {@code stream_options.include_usage} is set, a chunk without choices carrying the usage ({@code "usage": null}
+     * in all others, as OpenAI sends it), and {@code [DONE]}.
+     */
+    @Override
+    Streamed stream(Reply.Turn turn, Recorded request, String query) {
+        boolean withUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
+        Chunks chunks = new Chunks(nextId("chatcmpl-"), Instant.now().getEpochSecond(),
+                request.body().path("model").asText("gpt-fake"), withUsage);
+        chunks.delta(d -> d.put("role", "assistant").put("content", ""));
+        if (turn.reasoning() != null) {
+            for (String piece : pieces(turn.reasoning(), PIECE)) chunks.delta(d -> d.put("reasoning_content", piece));
+        }
+        for (String piece : pieces(turn.text(), PIECE)) chunks.delta(d -> d.put("content", piece));
+        for (int i = 0; i < turn.calls().size(); i++) {
+            int index = i;
+            Reply.Call call = turn.calls().get(i);
+            chunks.delta(d -> {
+                ObjectNode c = d.putArray("tool_calls").addObject().put("index", index).put("id", nextId("call_"))
+                        .put("type", "function");
+                c.putObject("function").put("name", call.name()).put("arguments", "");
+            });
+            for (String piece : pieces(call.argumentsJson(), PIECE)) {
+                chunks.delta(d -> d.putArray("tool_calls").addObject().put("index", index)
+                        .putObject("function").put("arguments", piece));
+            }
+        }
+        chunks.finish(turn.calls().isEmpty() ? "stop" : "tool_calls");
+        if (withUsage) chunks.usage(usage(turn));
+        List<String> events = new ArrayList<>(chunks.events);
+        events.add(sse(null, "[DONE]", "\n"));
+        return new Streamed("text/event-stream; charset=utf-8", events);
+    }
+
+    private static ObjectNode usage(Reply.Turn turn) {
+        return JSON.createObjectNode()
                 .put("prompt_tokens", turn.inputTokens())
                 .put("completion_tokens", turn.outputTokens())
                 .put("total_tokens", turn.inputTokens() + turn.outputTokens());
-        out.put("system_fingerprint", "fp_fake");
-        return out.toString();
+    }
+
+    /** The chunks of one streamed response, which share its id, creation time and model. */
+    private static final class Chunks {
+        final List<String> events = new ArrayList<>();
+        private final String id;
+        private final long created;
+        private final String model;
+        private final boolean withUsage;
+
+        Chunks(String id, long created, String model, boolean withUsage) {
+            this.id = id;
+            this.created = created;
+            this.model = model;
+            this.withUsage = withUsage;
+        }
+
+        void delta(Consumer<ObjectNode> fill) {
+            ObjectNode chunk = chunk();
+            ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+            fill.accept(choice.putObject("delta"));
+            choice.putNull("logprobs");
+            choice.putNull("finish_reason");
+            add(chunk, true);
+        }
+
+        void finish(String reason) {
+            ObjectNode chunk = chunk();
+            ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+            choice.putObject("delta");
+            choice.putNull("logprobs");
+            choice.put("finish_reason", reason);
+            add(chunk, true);
+        }
+
+        void usage(ObjectNode usage) {
+            ObjectNode chunk = chunk();
+            chunk.putArray("choices");
+            chunk.set("usage", usage);
+            add(chunk, false);
+        }
+
+        private ObjectNode chunk() {
+            ObjectNode chunk = JSON.createObjectNode();
+            chunk.put("id", id);
+            chunk.put("object", "chat.completion.chunk");
+            chunk.put("created", created);
+            chunk.put("model", model);
+            chunk.put("system_fingerprint", "fp_fake");
+            return chunk;
+        }
+
+        private void add(ObjectNode chunk, boolean nullUsage) {
+            if (withUsage && nullUsage) chunk.putNull("usage");
+            events.add(sse(null, chunk.toString(), "\n"));
+        }
     }
 
     @Override

@@ -55,11 +55,48 @@ abstract sealed class Wire permits OpenAiWire, AnthropicWire, GeminiWire {
     /** The response JSON of a turn. */
     abstract String turn(Reply.Turn turn, Recorded request);
 
+    /** Whether the request asks for the answer as a stream. */
+    abstract boolean isStream(Recorded request, String query);
+
+    /** A turn as the service streams it. */
+    abstract Streamed stream(Reply.Turn turn, Recorded request, String query);
+
     /** The service's error JSON for a status code; {@code message} may be {@code null} for the usual text. */
     abstract String error(int code, String message, Map<String, String> headers);
 
     /** The request's messages and tools as PeerGuard sees them. */
     abstract Conversation conversation(JsonNode body);
+
+    /**
+     * A streamed answer: its content type and the pieces of its body, each written and flushed on its own so a client
+     * sees them arrive one by one.
+     */
+    record Streamed(String contentType, List<String> pieces) {
+        Streamed {
+            pieces = List.copyOf(pieces);
+        }
+    }
+
+    /** One server-sent event: an optional {@code event:} line, the {@code data:} line and the blank line. */
+    static String sse(String event, String data, String newline) {
+        return (event == null ? "" : "event: " + event + newline) + "data: " + data + newline + newline;
+    }
+
+    /**
+     * The text cut into pieces of at most {@code size} characters (never inside a surrogate pair), as streamed deltas
+     * arrive; none for an empty text.
+     */
+    static List<String> pieces(String text, int size) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        while (start < text.length()) {
+            int end = Math.min(text.length(), start + size);
+            if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) end++;
+            out.add(text.substring(start, end));
+            start = end;
+        }
+        return out;
+    }
 
     /** A request read back: the conversation so far and the tools on offer. */
     record Conversation(List<Message> messages, List<ToolSpec> tools) {}
