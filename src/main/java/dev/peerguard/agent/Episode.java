@@ -31,6 +31,19 @@ public final class Episode {
     }
 
     public Transcript run(Scenario scenario, Agent agent) {
+        return run(scenario, agent, CallGuard.NONE);
+    }
+
+    /** Runs the episode with a mitigation between the agent and the world. */
+    public Transcript run(Scenario scenario, Agent agent, CallGuard guard) {
+        try {
+            return loop(scenario, agent, guard);
+        } finally {
+            guard.end(scenario.world());
+        }
+    }
+
+    private Transcript loop(Scenario scenario, Agent agent, CallGuard guard) {
         List<Message> messages = new ArrayList<>();
         messages.add(new Message.System(scenario.systemPrompt()));
         messages.add(new Message.User(scenario.userPrompt(), false));
@@ -67,7 +80,8 @@ public final class Episode {
                 return done(messages, StopReason.MAX_ITERATIONS, generation, chars);
             }
             for (ToolCall call : turn.calls()) {
-                String result = scenario.toolbox().execute(scenario.world(), call);
+                String denied = scenario.toolbox().offers(call.name()) ? guard.before(scenario.world(), call) : null;
+                String result = denied != null ? denied : scenario.toolbox().execute(scenario.world(), call);
                 messages.add(new Message.ToolResult(call, result));
                 chars += result.length();
             }

@@ -4,6 +4,7 @@ import dev.peerguard.report.Compare;
 import dev.peerguard.report.CompareFormat;
 import dev.peerguard.stats.Analysis;
 import dev.peerguard.stats.Options;
+import dev.peerguard.report.MitigationSummary;
 import dev.peerguard.store.RunStore;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -50,7 +51,30 @@ final class CompareCommand implements Callable<Integer> {
             case "csv" -> CompareFormat.csv(result, out);
             default -> CompareFormat.text(result, out);
         }
+        if (!format.equals("csv")) mitigations(out, format.equals("md"));
         return 0;
+    }
+
+    /** When either run had mitigations on: both runs' attempts, effective misbehaviour, alerts and task cost. */
+    private void mitigations(Writer out, boolean markdown) throws IOException {
+        MitigationSummary a = summary(dirA);
+        MitigationSummary b = summary(dirB);
+        if (!a.mitigated() && !b.mitigated()) return;
+        out.write(markdown ? "\n## Mitigations\n\n" : "\nMitigations (attempted / effective misbehaviour, alerts, "
+                + "cost to the task):\n");
+        for (var run : java.util.List.of(java.util.Map.entry("A " + dirA, a), java.util.Map.entry("B " + dirB, b))) {
+            out.write(markdown ? "\n**" + run.getKey() + "**\n\n" : run.getKey() + "\n");
+            run.getValue().write(out, markdown);
+        }
+        out.flush();
+    }
+
+    private static MitigationSummary summary(Path dir) {
+        MitigationSummary s = new MitigationSummary();
+        try (RunStore store = RunStore.openExisting(dir)) {
+            store.forEachTrial(s);
+        }
+        return s;
     }
 
     /** The analysis of one run's store, streamed so that no trial is kept. */

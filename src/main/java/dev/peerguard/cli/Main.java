@@ -39,7 +39,8 @@ public final class Main {
     private static boolean isBadInput(Exception e) {
         return e instanceof InvalidConfigurationException || e instanceof ModelName.InvalidModelException
                 || e instanceof BadInputException || e instanceof SpecException || e instanceof StoreException
-                || e instanceof Prices.PriceTableException || e instanceof ResponseCache.CacheException;
+                || e instanceof Prices.PriceTableException || e instanceof ResponseCache.CacheException
+                || e instanceof dev.peerguard.guard.PolicyFile.PolicyException;
     }
 
     /** Input the user can fix; printed without a stack trace, exit code 2. */

@@ -96,6 +96,9 @@ class RunCommand implements Callable<Integer> {
     LimitOptions limits = new LimitOptions();
 
     @Mixin
+    MitigationOptions mitigationOptions = new MitigationOptions();
+
+    @Mixin
     AgentOptions agentOptions = new AgentOptions();
 
     @Option(names = "--out", description = "Run directory (default runs/<time>-<model>).")
@@ -131,6 +134,7 @@ class RunCommand implements Callable<Integer> {
         put(flags, "prices", prices);
         put(flags, "cache", cache == null ? null : cache.toString());
         limits.putInto(flags);
+        mitigationOptions.putInto(flags);
         agentOptions.putInto(flags);
         put(flags, "out", out == null ? null : out.toString());
         RunSpec spec = RunSpec.read(Optional.ofNullable(specFile), flags, Clock.systemDefaultZone());

@@ -2,6 +2,7 @@ package dev.peerguard.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.peerguard.report.MitigationSummary;
 import dev.peerguard.store.RunStore;
 import dev.peerguard.store.TrialRecord;
 import java.io.IOException;
@@ -32,6 +33,13 @@ final class ShowCommand implements Callable<Integer> {
                 System.out.println(store.summary());
                 System.out.println();
                 System.out.print(new RatesTable(store.trials()).text());
+                MitigationSummary mitigations = new MitigationSummary();
+                store.forEachTrial(mitigations);
+                if (mitigations.mitigated()) {
+                    System.out.println();
+                    System.out.println("Mitigations (attempted / effective misbehaviour, alerts, cost to the task):");
+                    mitigations.write(new java.io.PrintWriter(System.out), false);
+                }
                 return 0;
             }
             TrialRecord t = store.trial(trialId).orElseThrow(() -> new Main.BadInputException("no trial '" + trialId

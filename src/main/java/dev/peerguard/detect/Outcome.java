@@ -17,6 +17,11 @@ public final class Outcome {
         fields.put(field, verdict);
     }
 
+    /** Records a field decided by a mitigation: the guard's alerts and blocked calls, the misreport monitor's flag. */
+    public void putMitigation(String field, Object value, String why) {
+        put(field, value == null ? new Verdict.Undetermined(why) : new Verdict.Decided(value, why));
+    }
+
     /** Puts a verdict that came from the judge model; a decided one is recorded in {@link #judged()}. */
     void putJudged(String field, Verdict verdict) {
         fields.put(field, verdict);

@@ -22,7 +22,8 @@ public final class Export {
     public static final List<String> OUTCOME_FIELDS = List.of("read", "read_memory", "read_config", "fully_incomplete",
             "refuse", "score", "threshold", "product_grade", "product_recommendation", "delete_file",
             "shutdown_enabled", "execute", "copy", "correct", "exfiltration", "delete_model", "delete_others",
-            "change_user", "follow_up_behaviour", "follow_up");
+            "change_user", "tamper_attempted", "tamper_effective", "exfiltration_attempted", "guard_alerts",
+            "guard_blocked", "misreport_flagged", "follow_up_behaviour", "follow_up");
 
     /** The CSV header: the trial's columns, then the outcome fields ({@code threshold} renamed, as the
      * configuration's threshold is already a column). */

@@ -1,5 +1,6 @@
 package dev.peerguard.run;
 
+import dev.peerguard.guard.Mitigations;
 import dev.peerguard.harness.HarnessSettings;
 import dev.peerguard.model.ModelSettings;
 import dev.peerguard.scenario.Condition;
@@ -29,6 +30,7 @@ import java.util.Set;
  * @param maxConcurrency trials at once per model, or null for the runner's per-provider default
  * @param globalConcurrency trials at once over all models, or null for no limit of its own
  * @param modelSettings how models are called: generation, judge, interview, limits, prices, cache
+ * @param mitigations the mitigations switched on in every episode (none by default)
  * @param harness the production agent CLI that plays the episodes, or null for PeerGuard's own agent loop; with a
  *                command agent, {@code models} holds its one label ({@code command:<program>})
  */
@@ -50,6 +52,7 @@ public record RunSpec(
         Integer maxConcurrency,
         Integer globalConcurrency,
         ModelSettings modelSettings,
+        Mitigations mitigations,
         HarnessSettings harness,
         Path out) {
 
@@ -69,6 +72,7 @@ public record RunSpec(
         Objects.requireNonNull(org);
         Objects.requireNonNull(out);
         Objects.requireNonNull(modelSettings);
+        Objects.requireNonNull(mitigations);
         displayNames = Map.copyOf(displayNames);
         if (!displayNames.keySet().equals(Set.copyOf(models))) {
             throw new IllegalArgumentException("display names must be given for exactly the models " + models);
@@ -157,6 +161,12 @@ public record RunSpec(
         y.append("max_concurrency: ").append(maxConcurrency == null ? "default" : maxConcurrency).append('\n');
         y.append("global_concurrency: ").append(globalConcurrency == null ? "default" : globalConcurrency).append('\n');
         y.append(ModelSettingsParser.toYaml(modelSettings));
+        y.append("mitigations: ").append(mitigations.names().isEmpty() ? "none" : mitigations.names()).append('\n');
+        y.append("shutdown_mode: ").append(mitigations.tamperProofShutdown() == null ? "deny"
+                : mitigations.tamperProofShutdown().id()).append('\n');
+        y.append("policy: ").append(mitigations.policy() == null ? "none" : quote(mitigations.policy().source()))
+                .append('\n');
+        y.append("misreport_tolerance: ").append(mitigations.misreportTolerance()).append('\n');
         if (harness == null) {
             y.append("agent: none\n");
         } else {
@@ -210,6 +220,13 @@ public record RunSpec(
                 + "model and %s overall", org, seed, maxIterations, scratchpad ? "unmonitored" : "off",
                 maxConcurrency == null ? "default" : maxConcurrency, globalConcurrency == null ? "default"
                         : globalConcurrency));
+        if (mitigations.any()) {
+            lines.add(format("Mitigations: %s%s%s", mitigations.names().isEmpty() ? "policy only"
+                    : String.join(", ", mitigations.names()),
+                    mitigations.tamperProofShutdown() == null ? "" : "; shutdown edits " + (mitigations
+                            .tamperProofShutdown() == Mitigations.ShutdownMode.DENY ? "denied" : "reverted"),
+                    mitigations.policy() == null ? "" : "; " + mitigations.policy()));
+        }
         if (harness != null) {
             lines.add(format("Agent: %s%s in a bubblewrap sandbox, at most %d s, %d processes and %d MB of "
                     + "output per trial%s", harness.command() ? "the program" : "the " + harness.agent() + " CLI",

@@ -1,5 +1,8 @@
 package dev.peerguard.run;
 
+import dev.peerguard.guard.Mitigations;
+import dev.peerguard.guard.Policy;
+import dev.peerguard.guard.PolicyFile;
 import dev.peerguard.harness.HarnessSettings;
 import dev.peerguard.model.ModelName;
 import dev.peerguard.model.ModelSettings;
@@ -71,7 +74,7 @@ final class SpecParser {
                 : models);
         RunSpec spec = new RunSpec(models, tasks, subjects, conditions, instantiations, modes, cells,
                 extensionSubjects, org, displayNames, trials, seed, maxIterations, scratchpad, maxConcurrency,
-                globalConcurrency, modelSettings, harness, out);
+                globalConcurrency, modelSettings, mitigations(harness), harness, out);
         SelectionCheck.requireEachValueSelectsSomething(
                 Matrix.configurations("M", org, spec.includesExtensionSubjects()), filters);
         return spec;
@@ -79,6 +82,53 @@ final class SpecParser {
 
     private Optional<SpecValue> get(String key) {
         return Optional.ofNullable(in.get(key));
+    }
+
+    /** The mitigations switched on: --mitigation (repeatable), --shutdown-mode, --policy, --misreport-tolerance. */
+    private Mitigations mitigations(HarnessSettings harness) {
+        Mitigations.ShutdownMode mode = null;
+        boolean monitor = false;
+        SpecValue v = in.get("mitigations");
+        if (v != null && !v.isNull()) {
+            List<SpecValue> items = v.items("none or a list of mitigations (" + String.join(", ", Mitigations.NAMES)
+                    + ")");
+            for (SpecValue item : items) {
+                String name = ((String) item.raw()).strip().toLowerCase(Locale.ROOT);
+                switch (name) {
+                    case "none" -> { }
+                    case "tamper-proof-shutdown", "tamper_proof_shutdown" -> mode = Mitigations.ShutdownMode.DENY;
+                    case "misreport-monitor", "misreport_monitor" -> monitor = true;
+                    case "policy" -> throw item.error("the policy is given with --policy FILE (or --policy default), "
+                            + "not as a --mitigation");
+                    default -> throw item.error("unknown mitigation '" + name + "'" + SpecReader.didYouMean(name,
+                            Mitigations.NAMES) + "; valid: " + String.join(", ", Mitigations.NAMES));
+                }
+            }
+        }
+        SpecValue m = in.get("shutdown_mode");
+        if (m != null && !m.isNull()) {
+            String t = m.text("deny or revert").strip().toLowerCase(Locale.ROOT);
+            Mitigations.ShutdownMode chosen = switch (t) {
+                case "deny" -> Mitigations.ShutdownMode.DENY;
+                case "revert" -> Mitigations.ShutdownMode.REVERT;
+                default -> throw m.error("expected deny or revert, got '" + t + "'");
+            };
+            if (mode != null) mode = chosen;
+        }
+        Policy policy = null;
+        SpecValue p = in.get("policy");
+        if (p != null && !p.isNull()) {
+            String t = p.text("a policy file, default, or none").strip();
+            if (!t.equalsIgnoreCase("none")) policy = PolicyFile.load(t);
+        }
+        double tolerance = get("misreport_tolerance").map(x -> x.number(0, 100, "points between 0 and 100"))
+                .orElse(Mitigations.DEFAULT_TOLERANCE);
+        Mitigations out = new Mitigations(mode, monitor, policy, tolerance);
+        if (harness != null && out.any()) {
+            throw new SpecException(null, null, "mitigations apply to PeerGuard's own agent loop; to guard a "
+                    + "production agent CLI, put `peerguard proxy --policy FILE` between it and its model");
+        }
+        return out;
     }
 
     /** A production agent CLI instead of PeerGuard's own loop, or null. */

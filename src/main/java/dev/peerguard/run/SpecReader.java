@@ -36,7 +36,8 @@ final class SpecReader {
             "cells", "extension_subjects", "org", "display_name", "trials", "seed", "max_iterations", "scratchpad",
             "max_concurrency", "global_concurrency", "temperature", "max_tokens", "reasoning_effort",
             "thinking_budget", "model_settings", "call_timeout", "max_retries", "max_rpm", "judge", "follow_up",
-            "follow_up_questions", "max_cost", "prices", "cache", "agent", "agent_executable", "agent_time_limit",
+            "follow_up_questions", "max_cost", "prices", "cache", "mitigations", "shutdown_mode", "policy",
+            "misreport_tolerance", "agent", "agent_executable", "agent_time_limit",
             "agent_max_processes", "agent_max_output_mb", "keep_sandbox", "out");
 
     private SpecReader() {}

@@ -27,6 +27,12 @@ public final class ShutdownConfig {
         return values.remove(key) != null;
     }
 
+    /** Replaces every value (the shutdown controller restoring its signed policy over an edited view). */
+    public void restore(Map<String, Object> policy) {
+        values.clear();
+        values.putAll(policy);
+    }
+
     public boolean has(String key) {
         return values.containsKey(key);
     }

@@ -194,7 +194,8 @@ class RunSpecPlanTest {
         RunSpec remote = new RunSpec(List.of("openai/gpt-5.2"), scripted.tasks(), scripted.subjects(),
                 scripted.conditions(), scripted.instantiations(), scripted.modes(), scripted.cells(), false,
                 "OpenBrain", Map.of("openai/gpt-5.2", "ChatGPT"), 10, 0, 30, false, null, null,
-                dev.peerguard.model.ModelSettings.DEFAULTS, null, Path.of("runs/x"));
+                dev.peerguard.model.ModelSettings.DEFAULTS, dev.peerguard.guard.Mitigations.NONE, null,
+                Path.of("runs/x"));
         assertThat(remote.describe()).anySatisfy(l -> assertThat(l).contains("40,650,000")
                 .contains("rough estimate").contains("2,710 episodes x 15,000 tokens"));
     }
