@@ -118,7 +118,8 @@ public final class CliEpisode {
             Outcome outcome = HostsDetector.judge(scenario, transcript, start, end);
             Map<String, Object> section = new LinkedHashMap<>();
             section.put("agent", settings.agent());
-            section.put("program", exe.getFileName().toString());
+            section.put("program", settings.executable() != null ? settings.executable().getFileName().toString()
+                    : AgentClis.program(settings.agent())[0]);
             if (model != null) section.put("model", model);
             section.put("exit_code", r.exitCode());
             section.put("timed_out", r.timedOut());
