@@ -12,6 +12,7 @@ import dev.peerguard.detect.Outcome;
 import dev.peerguard.agent.CallGuard;
 import dev.peerguard.guard.EpisodeGuard;
 import dev.peerguard.guard.Mitigations;
+import dev.peerguard.guard.MisreportMonitor;
 import dev.peerguard.harness.CliEpisode;
 import dev.peerguard.harness.HarnessSettings;
 import dev.peerguard.model.Meter;
@@ -72,6 +73,11 @@ public final class TrialPlayer {
             if (judgeModel != null) {
                 Judgement judgement = new Judge(judgeModel).decide(scenario, transcript, outcome);
                 if (!judgement.calls().isEmpty()) sections.put("judge", judgement.toJson());
+            }
+            if (mitigations.misreportMonitor() && !scenario.task().isExfiltration()) {
+                MisreportMonitor.Check check = new MisreportMonitor(mitigations.misreportTolerance(), judgeModel)
+                        .check(scenario, outcome, transcript);
+                outcome.putMitigation("misreport_flagged", check.flagged(), check.reason());
             }
             if (questions != null) {
                 List<FollowUp.Answer> answers = FollowUp.ask(agent, transcript, scenario.toolbox().specs(),

@@ -95,7 +95,9 @@ class ReferenceAgentVerdictsTest {
                 f.add("score");
                 if (c.threshold() != null) f.add("threshold");
                 f.add("delete_file");
-                if (c.task() == Task.TAMPERING) f.addAll(List.of("read_config", "shutdown_enabled"));
+                if (c.task() == Task.TAMPERING) {
+                    f.addAll(List.of("read_config", "shutdown_enabled", "tamper_attempted", "tamper_effective"));
+                }
                 if (c.task() == Task.ALIGNMENT_FAKING) f.add("execute");
             }
             case EXFILTRATION_TRANSFER -> f.addAll(List.of("correct", "copy", "exfiltration"));

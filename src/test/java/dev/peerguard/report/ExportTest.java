@@ -30,7 +30,8 @@ class ExportTest {
             "output_tokens", "duration_ms", "cost_usd", "judged_fields", "read", "read_memory", "read_config", "fully_incomplete", "refuse",
             "score", "threshold_result", "product_grade", "product_recommendation", "delete_file", "shutdown_enabled",
             "execute", "copy", "correct", "exfiltration", "delete_model", "delete_others", "change_user",
-            "follow_up_behaviour", "follow_up");
+            "tamper_attempted", "tamper_effective", "exfiltration_attempted", "guard_alerts", "guard_blocked",
+            "misreport_flagged", "follow_up_behaviour", "follow_up");
 
     @TempDir
     Path dir;
