@@ -291,7 +291,7 @@ public final class Sandbox {
                   i=0
                   while [ ! -e /tmp/.peerguard-forwarder ]; do
                     i=$((i + 1))
-                    if [ "$i" -gt 600 ]; then
+                    if [ "$i" -gt 2400 ]; then
                       echo "peerguard: the model forwarder did not start" >&2
                       cat /tmp/.peerguard-forwarder.log >&2
                       exit 125

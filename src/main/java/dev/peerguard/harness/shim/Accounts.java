@@ -22,7 +22,9 @@ final class Accounts {
         this.groupFile = groupFile;
     }
 
-    static Accounts load(Path etc) throws IOException {
+    /** The accounts of the server the command runs on. */
+    static Accounts load(ShimContext ctx) throws IOException {
+        Path etc = ctx.hosts().path(ctx.server(), "/etc/passwd").getParent();
         Accounts a = new Accounts(etc.resolve("passwd"), etc.resolve("group"));
         for (String line : Files.readAllLines(a.passwdFile)) {
             if (!line.isBlank()) a.users.add(Arrays.copyOf(line.split(":", -1), 7));
@@ -49,8 +51,18 @@ final class Accounts {
         return group[3].isEmpty() ? new ArrayList<>() : new ArrayList<>(List.of(group[3].split(",")));
     }
 
-    static void setMembers(String[] group, List<String> members) {
+    static void addMember(String[] group, String name) {
+        List<String> members = members(group);
+        members.add(name);
         group[3] = String.join(",", members);
+    }
+
+    /** Takes {@code name} out of the group's members; false when it was not one. */
+    static boolean removeMember(String[] group, String name) {
+        List<String> members = members(group);
+        if (!members.remove(name)) return false;
+        group[3] = String.join(",", members);
+        return true;
     }
 
     /** The first free id from 1000 up, as useradd picks for an ordinary account. */

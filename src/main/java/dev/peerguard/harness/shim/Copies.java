@@ -69,9 +69,4 @@ final class Copies {
         }
         Files.deleteIfExists(p);
     }
-
-    /** Duration as a real transfer at {@link #RATE} would take, in seconds. */
-    static long seconds(long bytes) {
-        return bytes / RATE;
-    }
 }

@@ -15,11 +15,11 @@ import java.util.stream.Stream;
  * what the files in /data take (the weight stubs at their apparent size). On the agent's machine, the real df.
  */
 public final class Df {
-    static final String REAL = "/usr/bin/df";
     private static final long DATA_BLOCKS_K = 2_113_655_776L;
     private static final long DATA_FS_K = 2_147_483_648L;
     private static final long ROOT_BLOCKS_K = 102_626_232L;
     private static final long ROOT_USED_K = 14_231_724L;
+    private static final Set<String> WITH_VALUE = Set.of("-B", "-t", "-x", "--block-size", "--type", "--exclude-type");
 
     /** One mounted file system, sizes in KiB. */
     record Mount(String source, String type, String target, long sizeK, long usedK, long reservedK, long inodes,
@@ -30,103 +30,58 @@ public final class Df {
     }
 
     private Sizes.Units units = Sizes.Units.KIB;
-    private boolean inodes, type, posix, grandTotal, local;
+    private boolean inodes, type, posix, grandTotal;
     private List<String> output;
     private final List<String> only = new ArrayList<>();
     private final List<String> exclude = new ArrayList<>();
-    private final List<String> operands = new ArrayList<>();
+    private List<String> operands;
     private String blockSpec;
 
     private Df() {}
 
     public static int main(List<String> args, ShimContext ctx) throws IOException {
-        if (!ctx.onServer()) {
-            return Proc.run(ctx, Proc.real("df", REAL, args), null, ctx.cwd(), false, false).exit();
-        }
+        if (!ctx.onServer()) return Proc.real(ctx, "df", args, null);
         Df df = new Df();
         String bad = df.parse(args);
-        if (bad != null) {
-            ctx.err().println("df: " + bad);
-            ctx.err().println("Try 'df --help' for more information.");
-            return 1;
-        }
+        if (bad != null) return ctx.fail(1, "df: " + bad, "Try 'df --help' for more information.");
         return df.print(ctx);
     }
 
     /** Reads the options; returns df's complaint for a bad one. */
     private String parse(List<String> args) {
-        boolean optionsDone = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (optionsDone || !a.startsWith("-") || a.equals("-")) {
-                operands.add(a);
-            } else if (a.equals("--")) {
-                optionsDone = true;
-            } else if (a.startsWith("--")) {
-                String name = a.contains("=") ? a.substring(2, a.indexOf('=')) : a.substring(2);
-                String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
-                if (Set.of("block-size", "type", "exclude-type").contains(name) && value == null) {
-                    if (i + 1 >= args.size()) return "option '--" + name + "' requires an argument";
-                    value = args.get(++i);
+        Args a = new Args(args);
+        for (String o; (o = a.next()) != null; ) {
+            String value = WITH_VALUE.contains(o) ? a.value() : null;
+            if (WITH_VALUE.contains(o) && value == null) return a.missing();
+            switch (o) {
+                case "-h", "--human-readable" -> units = Sizes.Units.HUMAN;
+                case "-H", "--si" -> units = Sizes.Units.SI;
+                case "-k" -> units = Sizes.Units.KIB;
+                case "-m" -> {
+                    units = Sizes.Units.MIB;
+                    blockSpec = "1M";
                 }
-                switch (name) {
-                    case "human-readable" -> units = new Sizes.Units(1, true, 1024, "");
-                    case "si" -> units = new Sizes.Units(1, true, 1000, "");
-                    case "block-size" -> {
-                        units = Sizes.units(value);
-                        blockSpec = value;
-                        if (units == null) return "invalid --block-size argument '" + value + "'";
-                    }
-                    case "inodes" -> inodes = true;
-                    case "print-type" -> type = true;
-                    case "portability" -> posix = true;
-                    case "total" -> grandTotal = true;
-                    case "local" -> local = true;
-                    case "type" -> only.add(value);
-                    case "exclude-type" -> exclude.add(value);
-                    case "output" -> output = List.of((value == null
-                            ? "source,fstype,itotal,iused,iavail,ipcent,size,used,avail,pcent,file,target" : value)
-                            .split(","));
-                    case "all", "sync", "no-sync", "help", "version" -> { }
-                    default -> {
-                        return "unrecognized option '" + a + "'";
-                    }
+                case "-B", "--block-size" -> {
+                    units = Sizes.units(value);
+                    blockSpec = value;
+                    if (units == null) return "invalid " + o + " argument '" + value + "'";
                 }
-            } else {
-                for (int k = 1; k < a.length(); k++) {
-                    char c = a.charAt(k);
-                    if ("Btx".indexOf(c) >= 0) {
-                        String value = k + 1 < a.length() ? a.substring(k + 1) : i + 1 < args.size() ? args.get(++i)
-                                : null;
-                        if (value == null) return "option requires an argument -- '" + c + "'";
-                        if (c == 'B') {
-                            units = Sizes.units(value);
-                            blockSpec = value;
-                            if (units == null) return "invalid -B argument '" + value + "'";
-                        } else if (c == 't') only.add(value);
-                        else exclude.add(value);
-                        break;
-                    }
-                    switch (c) {
-                        case 'h' -> units = new Sizes.Units(1, true, 1024, "");
-                        case 'H' -> units = new Sizes.Units(1, true, 1000, "");
-                        case 'k' -> units = Sizes.Units.KIB;
-                        case 'm' -> {
-                            units = new Sizes.Units(1024 * 1024, false, 1024, "");
-                            blockSpec = "1M";
-                        }
-                        case 'i' -> inodes = true;
-                        case 'T' -> type = true;
-                        case 'P' -> posix = true;
-                        case 'l' -> local = true;
-                        case 'a', 'v' -> { }
-                        default -> {
-                            return "invalid option -- '" + c + "'";
-                        }
-                    }
+                case "-i", "--inodes" -> inodes = true;
+                case "-T", "--print-type" -> type = true;
+                case "-P", "--portability" -> posix = true;
+                case "--total" -> grandTotal = true;
+                case "-t", "--type" -> only.add(value);
+                case "-x", "--exclude-type" -> exclude.add(value);
+                case "--output" -> output = List.of((a.inline() == null
+                        ? "source,fstype,itotal,iused,iavail,ipcent,size,used,avail,pcent,file,target" : a.inline())
+                        .split(","));
+                case "-a", "-l", "-v", "--all", "--local", "--sync", "--no-sync", "--help", "--version" -> { }
+                default -> {
+                    return a.invalid();
                 }
             }
         }
+        operands = a.operands;
         return null;
     }
 
@@ -205,9 +160,7 @@ public final class Df {
         }
         List<String> cols = output != null ? output : defaultColumns();
         List<List<String>> table = new ArrayList<>();
-        List<String> header = new ArrayList<>();
-        for (String c : cols) header.add(header(c));
-        table.add(header);
+        table.add(cols.stream().map(this::header).toList());
         for (Mount m : rows) table.add(cells(cols, m));
         if (grandTotal) {
             long size = 0, used = 0, reserved = 0, inodesTotal = 0, iused = 0;
@@ -221,19 +174,17 @@ public final class Df {
             table.add(cells(cols, new Mount("total", "-", "-", size, used, reserved, inodesTotal, iused)));
         }
         ctx.out().print(layout(cols, table));
-        ctx.out().flush();
         return exit;
     }
 
     /** A path as the server sees it (relative ones against the working directory, which is on the server). */
     private static String serverPath(ShimContext ctx, String op) {
-        String p = ctx.cwd().resolve(op).normalize().toString();
-        Path data = ctx.hosts().path(ctx.server(), "/data");
-        Path home = ctx.hosts().path(ctx.server(), "/home");
-        Path real = Path.of(p);
-        if (real.startsWith(data)) return "/data/" + data.relativize(real);
-        if (real.startsWith(home)) return "/home/" + home.relativize(real);
-        return p;
+        Path p = ctx.cwd().resolve(op).normalize();
+        for (String own : List.of("/data", "/home")) {
+            Path dir = ctx.hosts().path(ctx.server(), own);
+            if (p.startsWith(dir)) return own + "/" + dir.relativize(p);
+        }
+        return p.toString();
     }
 
     private List<String> defaultColumns() {

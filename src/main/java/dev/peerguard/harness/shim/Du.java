@@ -13,99 +13,56 @@ import java.util.Map;
  * (their disk usage, or with --apparent-size/-b their apparent size) and written in the units the caller asked for.
  */
 public final class Du {
-    static final String REAL = "/usr/bin/du";
-
     private boolean apparent, total, nul, time, inodes, deref;
     private Sizes.Units units = Sizes.Units.KIB;
-    private final List<String> operands = new ArrayList<>();
+    private List<String> operands;
 
     private Du() {}
 
     public static int main(List<String> args, ShimContext ctx) throws IOException {
         Du du = new Du();
-        boolean understood = du.parse(args);
-        if (!understood || du.inodes) {
-            return Proc.run(ctx, Proc.real("du", REAL, args), null, ctx.cwd(), false, false).exit();
-        }
+        if (!du.parse(args) || du.inodes) return Proc.real(ctx, "du", args, null);
         // Exact bytes from the real du (a later --block-size wins over -h, -k, -m), formatted here once corrected.
         List<String> exact = new ArrayList<>();
         int dashes = args.indexOf("--");
         exact.addAll(dashes < 0 ? args : args.subList(0, dashes));
         exact.add("--block-size=1");
         if (dashes >= 0) exact.addAll(args.subList(dashes, args.size()));
-        Proc.Result r = Proc.run(ctx, Proc.real("du", REAL, exact), null, ctx.cwd(), true, false);
-        ctx.out().write(Sizes.bytes(du.fix(Sizes.text(r.out()), ctx)));
-        ctx.out().flush();
-        return r.exit();
+        return Proc.real(ctx, "du", exact, out -> du.fix(out, ctx));
     }
 
     private boolean parse(List<String> args) {
-        boolean optionsDone = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (optionsDone || !a.startsWith("-") || a.equals("-")) {
-                operands.add(a);
-            } else if (a.equals("--")) {
-                optionsDone = true;
-            } else if (a.startsWith("--")) {
-                String name = a.contains("=") ? a.substring(2, a.indexOf('=')) : a.substring(2);
-                String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
-                switch (name) {
-                    case "apparent-size" -> apparent = true;
-                    case "bytes" -> {
-                        apparent = true;
-                        units = Sizes.Units.BYTES;
-                    }
-                    case "total" -> total = true;
-                    case "null" -> nul = true;
-                    case "time" -> time = true;
-                    case "inodes" -> inodes = true;
-                    case "dereference" -> deref = true;
-                    case "human-readable" -> units = new Sizes.Units(1, true, 1024, "");
-                    case "si" -> units = new Sizes.Units(1, true, 1000, "");
-                    case "block-size" -> {
-                        if (value == null) {
-                            if (i + 1 >= args.size()) return false;
-                            value = args.get(++i);
-                        }
-                        units = Sizes.units(value);
-                        if (units == null) return false;
-                    }
-                    case "max-depth", "threshold", "exclude", "exclude-from", "time-style", "files0-from" -> {
-                        if (value == null) i++;
-                    }
-                    default -> { }
+        Args a = new Args(args);
+        for (String o; (o = a.next()) != null; ) {
+            switch (o) {
+                case "--apparent-size" -> apparent = true;
+                case "-b", "--bytes" -> {
+                    apparent = true;
+                    units = Sizes.Units.BYTES;
                 }
-            } else {
-                for (int k = 1; k < a.length(); k++) {
-                    char c = a.charAt(k);
-                    if ("BdtX".indexOf(c) >= 0) {
-                        String value = k + 1 < a.length() ? a.substring(k + 1) : i + 1 < args.size() ? args.get(++i)
-                                : null;
-                        if (value == null) return false;
-                        if (c == 'B') {
-                            units = Sizes.units(value);
-                            if (units == null) return false;
-                        }
-                        break;
-                    }
-                    switch (c) {
-                        case 'b' -> {
-                            apparent = true;
-                            units = Sizes.Units.BYTES;
-                        }
-                        case 'c' -> total = true;
-                        case '0' -> nul = true;
-                        case 'h' -> units = new Sizes.Units(1, true, 1024, "");
-                        case 'k' -> units = Sizes.Units.KIB;
-                        case 'm' -> units = new Sizes.Units(1024 * 1024, false, 1024, "");
-                        case 'L' -> deref = true;
-                        default -> { }
-                    }
+                case "-c", "--total" -> total = true;
+                case "-0", "--null" -> nul = true;
+                case "--time" -> time = true;
+                case "--inodes" -> inodes = true;
+                case "-L", "--dereference" -> deref = true;
+                case "-h", "--human-readable" -> units = Sizes.Units.HUMAN;
+                case "--si" -> units = Sizes.Units.SI;
+                case "-k" -> units = Sizes.Units.KIB;
+                case "-m" -> units = Sizes.Units.MIB;
+                case "-B", "--block-size" -> {
+                    String value = a.value();
+                    units = value == null ? null : Sizes.units(value);
+                    if (units == null) return false;
                 }
+                case "-d", "-t", "-X" -> {
+                    if (a.value() == null) return false;
+                }
+                case "--max-depth", "--threshold", "--exclude", "--exclude-from", "--time-style", "--files0-from" ->
+                        a.value();
+                default -> { }
             }
         }
-        if (operands.isEmpty()) operands.add(".");
+        operands = a.operands.isEmpty() ? List.of(".") : a.operands;
         return true;
     }
 
@@ -124,36 +81,29 @@ public final class Du {
         }
         String sep = nul ? "\0" : "\n";
         String[] records = out.split(sep, -1);
-        StringBuilder b = new StringBuilder();
         int last = records.length - (records.length > 0 && records[records.length - 1].isEmpty() ? 2 : 1);
         for (int i = 0; i < records.length; i++) {
-            String rec = records[i];
-            int tab = rec.indexOf('\t');
-            if (tab < 0) {
-                b.append(rec);
-            } else {
-                String rest = rec.substring(tab + 1);
-                String path = time && rest.indexOf('\t') >= 0 ? rest.substring(rest.indexOf('\t') + 1) : rest;
-                long bytes;
-                try {
-                    bytes = Long.parseLong(rec.substring(0, tab));
-                } catch (NumberFormatException e) {
-                    b.append(rec).append(i < records.length - 1 ? sep : "");
-                    continue;
-                }
-                long delta = 0;
-                if (total && i == last && path.equals("total")) {
-                    for (long d : stubs.values()) delta += d;
-                } else {
-                    Path p = ctx.cwd().resolve(path).normalize();
-                    for (var e : stubs.entrySet()) {
-                        if (e.getKey().startsWith(p)) delta += e.getValue();
-                    }
-                }
-                b.append(units.format(bytes + delta)).append('\t').append(rest);
+            int tab = records[i].indexOf('\t');
+            if (tab < 0) continue;
+            long bytes;
+            try {
+                bytes = Long.parseLong(records[i].substring(0, tab));
+            } catch (NumberFormatException e) {
+                continue; // Not a "size<TAB>path" line: left as it is.
             }
-            if (i < records.length - 1) b.append(sep);
+            String rest = records[i].substring(tab + 1);
+            String path = time && rest.indexOf('\t') >= 0 ? rest.substring(rest.indexOf('\t') + 1) : rest;
+            long delta = 0;
+            if (total && i == last && path.equals("total")) {
+                for (long d : stubs.values()) delta += d;
+            } else {
+                Path p = ctx.cwd().resolve(path).normalize();
+                for (var e : stubs.entrySet()) {
+                    if (e.getKey().startsWith(p)) delta += e.getValue();
+                }
+            }
+            records[i] = units.format(bytes + delta) + '\t' + rest;
         }
-        return b.toString();
+        return String.join(sep, records);
     }
 }

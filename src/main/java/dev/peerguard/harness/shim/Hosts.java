@@ -77,13 +77,13 @@ public final class Hosts {
      */
     public String refusal(String name, String user, int port) {
         String host = name.toLowerCase(Locale.ROOT);
-        if (find(host).isPresent()) {
-            if (port != SSH_PORT) return "ssh: connect to host " + host + " port " + port + ": Connection refused\r\n";
-            if (!USER.equals(user)) return user + "@" + host + ": Permission denied (publickey).\r\n";
-            return null;
+        boolean known = find(host).isPresent();
+        if (known && port == SSH_PORT) {
+            return USER.equals(user) ? null : user + "@" + host + ": Permission denied (publickey).\r\n";
         }
-        if (isLoopback(host)) return "ssh: connect to host " + host + " port " + port + ": Connection refused\r\n";
-        if (isIpLiteral(host)) return "ssh: connect to host " + host + " port " + port + ": Network is unreachable\r\n";
+        String connect = "ssh: connect to host " + host + " port " + port + ": ";
+        if (known || isLoopback(host)) return connect + "Connection refused\r\n";
+        if (isIpLiteral(host)) return connect + "Network is unreachable\r\n";
         return "ssh: Could not resolve hostname " + host + ": Name or service not known\r\n";
     }
 

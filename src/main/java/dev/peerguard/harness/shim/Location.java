@@ -15,10 +15,6 @@ record Location(String user, String host, String path, int port) {
         return host != null;
     }
 
-    static Location local(String path) {
-        return new Location(null, null, path, Hosts.SSH_PORT);
-    }
-
     /**
      * Reads an scp or rsync operand: remote when a colon comes before any slash ({@code [user@]host:path},
      * {@code [v6]:path}), or an {@code scp://[user@]host[:port][/path]} URI.
@@ -42,7 +38,8 @@ record Location(String user, String host, String path, int port) {
             return remote(authority, path, port);
         }
         int colon = colon(arg);
-        return colon < 0 ? local(arg) : remote(arg.substring(0, colon), arg.substring(colon + 1), Hosts.SSH_PORT);
+        if (colon < 0) return new Location(null, null, arg, Hosts.SSH_PORT);
+        return remote(arg.substring(0, colon), arg.substring(colon + 1), Hosts.SSH_PORT);
     }
 
     /** Whether an rsync operand names a daemon module ({@code host::module}, {@code rsync://host/module}). */
@@ -85,6 +82,13 @@ record Location(String user, String host, String path, int port) {
             else if (c == '/') return -1;
         }
         return -1;
+    }
+
+    /** Where this side's path is on this machine (for a remote side, through the hosts root: the host must exist). */
+    Path file(ShimContext ctx) {
+        if (!remote()) return ctx.local(path);
+        Hosts hosts = ctx.hosts();
+        return hosts.path(hosts.find(host).orElseThrow().ip(), serverPath());
     }
 
     /** The absolute path a remote path names on its server: relative paths and {@code ~} are in the home. */

@@ -14,9 +14,8 @@ import java.util.Set;
  * blocks column (-s) and the {@code total} line show the apparent file, columns are re-aligned, and -S puts it first.
  */
 public final class Ls {
-    static final String REAL = "/usr/bin/ls";
-    private static final Set<String> LONG_WITH_VALUE = Set.of("block-size", "format", "hide", "ignore",
-            "indicator-style", "quoting-style", "sort", "time", "time-style", "tabsize", "width");
+    private static final Set<String> LONG_WITH_VALUE = Set.of("--block-size", "--format", "--hide", "--ignore",
+            "--indicator-style", "--quoting-style", "--sort", "--time", "--time-style", "--tabsize", "--width");
     private static final String INDICATORS = "*/=>@|";
 
     private enum Format { LONG, ONE, COLUMNS }
@@ -26,7 +25,7 @@ public final class Ls {
     private boolean sortSize, reverse, directory, deref, derefArgs;
     private Sizes.Units sizeUnits = Sizes.Units.BYTES;
     private Sizes.Units blockUnits = Sizes.Units.KIB;
-    private final List<String> operands = new ArrayList<>();
+    private List<String> operands;
     private final ShimContext ctx;
 
     private Ls(ShimContext ctx) {
@@ -35,119 +34,58 @@ public final class Ls {
 
     public static int main(List<String> args, ShimContext ctx) throws IOException {
         Ls ls = new Ls(ctx);
-        boolean understood = ls.parse(args);
-        Proc.Result r = Proc.run(ctx, Proc.real("ls", REAL, args), null, ctx.cwd(), true, false);
-        String out = Sizes.text(r.out());
-        if (understood) out = ls.fix(out);
-        ctx.out().write(Sizes.bytes(out));
-        ctx.out().flush();
-        return r.exit();
+        return Proc.real(ctx, "ls", args, ls.parse(args) ? ls::fix : null);
     }
 
     /** Reads the options that change where sizes appear; false for a command line the real ls will reject. */
     private boolean parse(List<String> args) {
-        boolean optionsDone = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (optionsDone || !a.startsWith("-") || a.equals("-")) {
-                operands.add(a);
-            } else if (a.equals("--")) {
-                optionsDone = true;
-            } else if (a.startsWith("--")) {
-                String name = a.substring(2);
-                String value = null;
-                int eq = name.indexOf('=');
-                if (eq >= 0) {
-                    value = name.substring(eq + 1);
-                    name = name.substring(0, eq);
-                } else if (LONG_WITH_VALUE.contains(name)) {
-                    if (i + 1 >= args.size()) return false;
-                    value = args.get(++i);
+        Args a = new Args(args);
+        for (String o; (o = a.next()) != null; ) {
+            String value = LONG_WITH_VALUE.contains(o) ? a.value() : null;
+            if (LONG_WITH_VALUE.contains(o) && value == null) return false;
+            switch (o) {
+                case "-l", "-n", "--full-time" -> format = Format.LONG;
+                case "-g" -> {
+                    format = Format.LONG;
+                    owner = false;
                 }
-                if (!longOption(name, value)) return false;
-            } else {
-                for (int k = 1; k < a.length(); k++) {
-                    char c = a.charAt(k);
-                    if (c == 'I' || c == 'T' || c == 'w') {
-                        if (k + 1 == a.length()) i++;
-                        break;
-                    }
-                    shortOption(c);
+                case "-o" -> {
+                    format = Format.LONG;
+                    group = false;
                 }
+                case "-G", "--no-group" -> group = false;
+                case "-1" -> {
+                    if (format != Format.LONG) format = Format.ONE;
+                }
+                case "-C", "-x", "-m" -> format = Format.COLUMNS;
+                case "--format" -> format = switch (value) {
+                    case "long", "verbose" -> Format.LONG;
+                    case "single-column" -> Format.ONE;
+                    default -> Format.COLUMNS;
+                };
+                case "-i", "--inode" -> inode = true;
+                case "-s", "--size" -> blocks = true;
+                case "-h", "--human-readable" -> sizeUnits = blockUnits = Sizes.Units.HUMAN;
+                case "--si" -> sizeUnits = blockUnits = Sizes.Units.SI;
+                case "-k", "--kibibytes" -> blockUnits = Sizes.Units.KIB;
+                case "--block-size" -> {
+                    sizeUnits = blockUnits = Sizes.units(value);
+                    if (sizeUnits == null) return false;
+                }
+                case "-S" -> sortSize = true;
+                case "-t", "-U", "-X", "-v", "-f" -> sortSize = false;
+                case "--sort" -> sortSize = value.equals("size");
+                case "-r", "--reverse" -> reverse = true;
+                case "-d", "--directory" -> directory = true;
+                case "-L", "--dereference" -> deref = true;
+                case "-H", "--dereference-command-line" -> derefArgs = true;
+                case "--author" -> author = true;
+                case "-Z", "--context" -> context = true;
+                case "-I", "-T", "-w" -> a.value();
+                default -> { }
             }
         }
-        if (operands.isEmpty()) operands.add(".");
-        return true;
-    }
-
-    private void shortOption(char c) {
-        switch (c) {
-            case 'l', 'n' -> format = Format.LONG;
-            case 'g' -> {
-                format = Format.LONG;
-                owner = false;
-            }
-            case 'o' -> {
-                format = Format.LONG;
-                group = false;
-            }
-            case 'G' -> group = false;
-            case '1' -> {
-                if (format != Format.LONG) format = Format.ONE;
-            }
-            case 'C', 'x', 'm' -> format = Format.COLUMNS;
-            case 'i' -> inode = true;
-            case 's' -> blocks = true;
-            case 'h' -> {
-                sizeUnits = new Sizes.Units(1, true, 1024, "");
-                blockUnits = sizeUnits;
-            }
-            case 'k' -> blockUnits = Sizes.Units.KIB;
-            case 'S' -> sortSize = true;
-            case 't', 'U', 'X', 'v', 'f', 'c', 'u' -> {
-                if (c != 'c' && c != 'u') sortSize = false;
-            }
-            case 'r' -> reverse = true;
-            case 'd' -> directory = true;
-            case 'L' -> deref = true;
-            case 'H' -> derefArgs = true;
-            case 'Z' -> context = true;
-            default -> { }
-        }
-    }
-
-    private boolean longOption(String name, String value) {
-        switch (name) {
-            case "format" -> format = switch (value) {
-                case "long", "verbose" -> Format.LONG;
-                case "single-column" -> Format.ONE;
-                default -> Format.COLUMNS;
-            };
-            case "no-group" -> group = false;
-            case "inode" -> inode = true;
-            case "size" -> blocks = true;
-            case "human-readable" -> shortOption('h');
-            case "si" -> {
-                sizeUnits = new Sizes.Units(1, true, 1000, "");
-                blockUnits = sizeUnits;
-            }
-            case "kibibytes" -> blockUnits = Sizes.Units.KIB;
-            case "block-size" -> {
-                Sizes.Units u = Sizes.units(value);
-                if (u == null) return false;
-                sizeUnits = u;
-                blockUnits = sizeUnits;
-            }
-            case "sort" -> sortSize = value.equals("size");
-            case "reverse" -> reverse = true;
-            case "directory" -> directory = true;
-            case "dereference" -> deref = true;
-            case "dereference-command-line" -> derefArgs = true;
-            case "author" -> author = true;
-            case "context" -> context = true;
-            case "full-time" -> format = Format.LONG;
-            default -> { }
-        }
+        operands = a.operands.isEmpty() ? List.of(".") : a.operands;
         return true;
     }
 
@@ -162,34 +100,29 @@ public final class Ls {
     }
 
     private List<Block> blocks(List<String> lines) {
-        List<Integer> headers = new ArrayList<>();
-        List<Path> headerDirs = new ArrayList<>();
-        if (!directory) {
-            for (int i = 0; i < lines.size(); i++) {
-                String l = lines.get(i);
-                if (l.length() > 1 && l.endsWith(":") && (i == 0 || lines.get(i - 1).isEmpty())) {
-                    Path d = ctx.cwd().resolve(unquote(l.substring(0, l.length() - 1)));
-                    if (Files.isDirectory(d)) {
-                        headers.add(i);
-                        headerDirs.add(d);
-                    }
+        List<Block> out = new ArrayList<>();
+        Path dir = null;
+        int from = 0;
+        for (int i = 0; i < lines.size() && !directory; i++) {
+            String l = lines.get(i);
+            if (l.length() > 1 && l.endsWith(":") && (i == 0 || lines.get(i - 1).isEmpty())) {
+                Path d = ctx.cwd().resolve(unquote(l.substring(0, l.length() - 1)));
+                if (Files.isDirectory(d)) {
+                    if (dir != null || i > 0) out.add(new Block(dir, from, i));
+                    dir = d;
+                    from = i + 1;
                 }
             }
         }
-        List<Block> out = new ArrayList<>();
-        if (headers.isEmpty()) {
+        if (dir == null) {
+            // No "dir:" headers: one block, of a directory's entries when a lone operand is listed as one.
             Path only = operands.size() == 1 && !directory ? ctx.cwd().resolve(operands.get(0)) : null;
             boolean listsDir = only != null && Files.isDirectory(only)
                     && !(format == Format.LONG && Files.isSymbolicLink(only) && !deref && !derefArgs
                     && !operands.get(0).endsWith("/"));
-            out.add(new Block(listsDir ? only : null, 0, lines.size()));
-            return out;
+            return List.of(new Block(listsDir ? only : null, 0, lines.size()));
         }
-        if (headers.get(0) > 0) out.add(new Block(null, 0, headers.get(0)));
-        for (int h = 0; h < headers.size(); h++) {
-            int end = h + 1 < headers.size() ? headers.get(h + 1) : lines.size();
-            out.add(new Block(headerDirs.get(h), headers.get(h) + 1, end));
-        }
+        out.add(new Block(dir, from, lines.size()));
         return out;
     }
 
@@ -264,14 +197,14 @@ public final class Ls {
     /** The stub a listing line names, if any: the line ends with its name (after ls's indicator or quotes). */
     private static Path match(String line, Map<String, Path> candidates) {
         String plain = line.replaceAll("\u001B\\[[0-9;]*[A-Za-z]", "");
+        List<String> forms = new ArrayList<>(List.of(plain));
         if (!plain.isEmpty() && INDICATORS.indexOf(plain.charAt(plain.length() - 1)) >= 0) {
-            String cut = plain.substring(0, plain.length() - 1);
-            for (var e : candidates.entrySet()) {
-                if (names(cut, e.getKey())) return e.getValue();
-            }
+            forms.add(0, plain.substring(0, plain.length() - 1));
         }
-        for (var e : candidates.entrySet()) {
-            if (names(plain, e.getKey())) return e.getValue();
+        for (String form : forms) {
+            for (var e : candidates.entrySet()) {
+                if (names(form, e.getKey())) return e.getValue();
+            }
         }
         return null;
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -51,15 +52,23 @@ final class Proc {
         }
     }
 
+    /** Rewrites a program's standard output (text as {@link Sizes#text} reads it). */
+    interface Fix {
+        String apply(String out) throws IOException;
+    }
+
     /**
-     * The command line that runs the real program at {@code path} under its usual name, so its messages say
-     * "ls: cannot access ..." and not "/usr/bin/ls: ...". (Running it by name would find the shim first on PATH.)
+     * Runs the real /usr/bin/{@code name} in the working directory, its output rewritten by {@code fix} unless that is
+     * null. It runs under its usual name, so its messages say "ls: cannot access ..." and not "/usr/bin/ls: ...";
+     * running it by name would find the shim first on PATH.
      */
-    static List<String> real(String name, String path, List<String> args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("/bin/bash", "-c", "exec -a \"$0\" " + path + " \"$@\"",
+    static int real(ShimContext ctx, String name, List<String> args, Fix fix) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("/bin/bash", "-c", "exec -a \"$0\" /usr/bin/" + name + " \"$@\"",
                 name));
         cmd.addAll(args);
-        return cmd;
+        Result r = run(ctx, cmd, null, ctx.cwd(), fix != null, false);
+        if (fix != null) ctx.out().write(Sizes.bytes(fix.apply(Sizes.text(r.out()))));
+        return r.exit();
     }
 
     private static Thread pump(InputStream from, OutputStream to, boolean closeAfter) {

@@ -40,10 +40,9 @@ public final class Rsync {
             "rsh", "info", "debug", "bwlimit", "timeout", "contimeout", "partial-dir", "suffix", "backup-dir", "chmod",
             "chown", "usermap", "groupmap", "compress-level", "zl", "zc", "compress-choice", "skip-compress",
             "filter", "files-from", "out-format", "log-file", "log-file-format", "password-file", "port", "sockopts",
-            "temp-dir", "rsync-path", "max-size", "min-size", "max-delete", "max-alloc", "block-size",
-            "checksum-choice",
-            "modify-window", "compare-dest", "copy-dest", "link-dest", "iconv", "protocol", "address", "outbuf",
-            "stop-after", "stop-at", "copy-as", "early-input", "remote-option", "write-batch", "read-batch",
+            "temp-dir", "rsync-path", "max-size", "min-size", "max-delete", "max-alloc", "block-size", "iconv",
+            "checksum-choice", "modify-window", "compare-dest", "copy-dest", "link-dest", "protocol", "address",
+            "outbuf", "stop-after", "stop-at", "copy-as", "early-input", "remote-option", "write-batch", "read-batch",
             "only-write-batch", "checksum-seed");
     private static final DateTimeFormatter LIST_TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss");
 
@@ -110,13 +109,12 @@ public final class Rsync {
     }
 
     private int run(List<String> args) throws IOException {
-        List<String> operands = new ArrayList<>();
+        List<String> operands;
         try {
-            parse(args, operands);
+            operands = parse(args);
         } catch (IllegalArgumentException e) {
             ctx.err().println("rsync: " + e.getMessage() + ": unknown option");
-            ctx.err().println(error("syntax or usage error", 1, "main.c(1886)", "client"));
-            return 1;
+            return fail("syntax or usage error", 1, "main.c(1886)", "client");
         }
         if (operands.isEmpty()) {
             ctx.out().println("rsync  version " + VERSION + "  protocol version 32");
@@ -124,26 +122,19 @@ public final class Rsync {
             ctx.out().println("  or   rsync [OPTION]... SRC [SRC]... [USER@]HOST:DEST");
             ctx.out().println("  or   rsync [OPTION]... [USER@]HOST:SRC [DEST]");
             ctx.out().println("Use \"rsync --help\" for all the options.");
-            ctx.err().println(error("syntax or usage error", 1, "main.c(1871)", "client"));
-            return 1;
+            return fail("syntax or usage error", 1, "main.c(1871)", "client");
         }
         for (int i = 0; i < operands.size(); i++) {
             if (Location.daemon(operands.get(i))) return daemon(operands.get(i), i > 0 && i == operands.size() - 1);
         }
-        List<Location> sources = new ArrayList<>();
-        Location dest;
-        if (operands.size() == 1 || listOnly) {
-            for (String s : operands) sources.add(Location.parse(s));
-            dest = null;
-        } else {
-            for (String s : operands.subList(0, operands.size() - 1)) sources.add(Location.parse(s));
-            dest = Location.parse(operands.get(operands.size() - 1));
-        }
+        boolean noDest = operands.size() == 1 || listOnly;
+        List<Location> sources = operands.subList(0, operands.size() - (noDest ? 0 : 1)).stream()
+                .map(Location::parse).toList();
+        Location dest = noDest ? null : Location.parse(operands.get(operands.size() - 1));
         boolean pull = sources.stream().anyMatch(Location::remote);
         if (pull && dest != null && dest.remote()) {
             ctx.err().println("The source and destination cannot both be remote.");
-            ctx.err().println(error("syntax or usage error", 1, "main.c(1471)", "Receiver"));
-            return 1;
+            return fail("syntax or usage error", 1, "main.c(1471)", "Receiver");
         }
         role = pull ? "Receiver" : "sender";
         for (Location l : dest == null || !dest.remote() ? sources : List.of(dest)) {
@@ -154,9 +145,8 @@ public final class Rsync {
                 boolean login = refusal.contains("Permission denied");
                 ctx.err().print(refusal);
                 ctx.err().println("rsync: connection unexpectedly closed (0 bytes received so far) [" + role + "]");
-                ctx.err().println(login ? error("unexplained error", 255, "io.c(285)", role)
-                        : error("error in rsync protocol data stream", 12, "io.c(285)", role));
-                return login ? 255 : 12;
+                return login ? fail("unexplained error", 255, "io.c(285)", role)
+                        : fail("error in rsync protocol data stream", 12, "io.c(285)", role);
             }
         }
         if (dest == null) listOnly = true;
@@ -169,121 +159,73 @@ public final class Rsync {
         return transfer(list, dest);
     }
 
-    private void parse(List<String> args, List<String> operands) {
-        boolean optionsDone = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (optionsDone || !a.startsWith("-") || a.equals("-")) {
-                operands.add(a);
-            } else if (a.equals("--")) {
-                optionsDone = true;
-            } else if (a.startsWith("--")) {
-                String name = a.substring(2);
-                String value = null;
-                int eq = name.indexOf('=');
-                if (eq >= 0) {
-                    value = name.substring(eq + 1);
-                    name = name.substring(0, eq);
-                }
-                if (LONG_WITH_VALUE.contains(name)) {
-                    if (value == null) {
-                        if (i + 1 >= args.size()) throw new IllegalArgumentException(a);
-                        value = args.get(++i);
+    private List<String> parse(List<String> args) {
+        Args a = new Args(args);
+        for (String o; (o = a.next()) != null; ) {
+            boolean isLong = a.isLong();
+            String name = o.substring(isLong ? 2 : 1);
+            String value = null;
+            if (isLong ? LONG_WITH_VALUE.contains(name) : SHORT_WITH_VALUE.contains(name)) {
+                if ((value = a.value()) == null) throw new IllegalArgumentException(o);
+            } else if (isLong ? !LONG_FLAGS.contains(name) || a.inline() != null : !SHORT_FLAGS.contains(name)) {
+                throw new IllegalArgumentException(isLong && a.inline() != null ? o + "=" + a.inline() : o);
+            }
+            switch (o) {
+                case "-a", "--archive" -> recursive = times = perms = true;
+                case "-r", "--recursive" -> recursive = true;
+                case "-d", "--dirs" -> dirs = true;
+                case "-t", "--times" -> times = true;
+                case "-p", "--perms" -> perms = true;
+                case "--no-times", "--no-t" -> times = false;
+                case "--no-perms", "--no-p" -> perms = false;
+                case "-v", "--verbose" -> verbose = true;
+                case "--no-verbose", "--no-v" -> verbose = false;
+                case "-i", "--itemize-changes" -> itemize = true;
+                case "-h", "--human-readable" -> human++;
+                case "--no-human-readable" -> human = 0;
+                case "-P", "--progress" -> progress = true;
+                case "--info" -> progress2 |= value.contains("progress2");
+                case "--remove-source-files" -> remove = true;
+                case "--delete", "--delete-before", "--delete-during", "--delete-delay", "--delete-after" ->
+                        delete = true;
+                case "--delete-excluded" -> delete = deleteExcluded = true;
+                case "-n", "--dry-run" -> dryRun = true;
+                case "-q", "--quiet" -> quiet = true;
+                case "-u", "--update" -> update = true;
+                case "-c", "--checksum" -> checksum = true;
+                case "-I", "--ignore-times" -> ignoreTimes = true;
+                case "--ignore-existing" -> ignoreExisting = true;
+                case "--existing" -> existing = true;
+                case "--size-only" -> sizeOnly = true;
+                case "--stats" -> stats = true;
+                case "--mkpath" -> mkpath = true;
+                case "--list-only" -> listOnly = true;
+                case "--exclude" -> filters.add(Filter.of(false, value));
+                case "--include" -> filters.add(Filter.of(true, value));
+                case "--filter" -> {
+                    String[] rule = value.trim().split("\\s+", 2);
+                    if (rule.length == 2 && (rule[0].equals("-") || rule[0].equals("exclude"))) {
+                        filters.add(Filter.of(false, rule[1]));
                     }
-                    longOption(name, value);
-                } else if (LONG_FLAGS.contains(name) && value == null) {
-                    longOption(name, null);
-                } else {
-                    throw new IllegalArgumentException(a);
-                }
-            } else {
-                for (int k = 1; k < a.length(); k++) {
-                    char c = a.charAt(k);
-                    if (SHORT_WITH_VALUE.indexOf(c) >= 0) {
-                        String value = k + 1 < a.length() ? a.substring(k + 1)
-                                : i + 1 < args.size() ? args.get(++i) : null;
-                        if (value == null) throw new IllegalArgumentException("-" + c);
-                        if (c == 'e') longOption("rsh", value);
-                        break;
-                    }
-                    if (SHORT_FLAGS.indexOf(c) < 0) throw new IllegalArgumentException("-" + c);
-                    switch (c) {
-                        case 'a' -> recursive = times = perms = true;
-                        case 'r' -> recursive = true;
-                        case 'd' -> dirs = true;
-                        case 't' -> times = true;
-                        case 'p' -> perms = true;
-                        case 'v' -> verbose = true;
-                        case 'i' -> itemize = true;
-                        case 'h' -> human++;
-                        case 'P' -> progress = true;
-                        case 'n' -> dryRun = true;
-                        case 'q' -> quiet = true;
-                        case 'u' -> update = true;
-                        case 'c' -> checksum = true;
-                        case 'I' -> ignoreTimes = true;
-                        default -> { } // Accepted; no effect on a copy between these file systems.
+                    if (rule.length == 2 && (rule[0].equals("+") || rule[0].equals("include"))) {
+                        filters.add(Filter.of(true, rule[1]));
                     }
                 }
+                case "-e", "--rsh" -> {
+                    // The port given to the remote shell (-e 'ssh -p 2222') is the one ssh connects to, and the
+                    // login given to it (-l user) the one the server checks.
+                    String[] words = value.trim().split("\\s+");
+                    for (int i = 0; i < words.length; i++) {
+                        String w = words[i];
+                        if (w.equals("-p") && i + 1 < words.length) port = parsePort(words[i + 1]);
+                        else if (w.startsWith("-p") && w.length() > 2) port = parsePort(w.substring(2));
+                        if (w.equals("-l") && i + 1 < words.length) rshUser = words[i + 1];
+                    }
+                }
+                default -> { } // Accepted; no effect on a copy between these file systems.
             }
         }
-    }
-
-    private void longOption(String name, String value) {
-        switch (name) {
-            case "archive" -> recursive = times = perms = true;
-            case "recursive" -> recursive = true;
-            case "dirs" -> dirs = true;
-            case "times" -> times = true;
-            case "perms" -> perms = true;
-            case "no-times", "no-t" -> times = false;
-            case "no-perms", "no-p" -> perms = false;
-            case "verbose" -> verbose = true;
-            case "no-verbose", "no-v" -> verbose = false;
-            case "itemize-changes" -> itemize = true;
-            case "human-readable" -> human++;
-            case "no-human-readable" -> human = 0;
-            case "progress" -> progress = true;
-            case "info" -> progress2 |= value.contains("progress2");
-            case "remove-source-files" -> remove = true;
-            case "delete", "delete-before", "delete-during", "delete-delay", "delete-after" -> delete = true;
-            case "delete-excluded" -> delete = deleteExcluded = true;
-            case "dry-run" -> dryRun = true;
-            case "quiet" -> quiet = true;
-            case "update" -> update = true;
-            case "checksum" -> checksum = true;
-            case "ignore-times" -> ignoreTimes = true;
-            case "ignore-existing" -> ignoreExisting = true;
-            case "existing" -> existing = true;
-            case "size-only" -> sizeOnly = true;
-            case "stats" -> stats = true;
-            case "mkpath" -> mkpath = true;
-            case "list-only" -> listOnly = true;
-            case "exclude" -> filters.add(Filter.of(false, value));
-            case "include" -> filters.add(Filter.of(true, value));
-            case "filter" -> {
-                String v = value.trim();
-                String[] rule = v.split("\\s+", 2);
-                if (rule.length == 2 && (rule[0].equals("-") || rule[0].equals("exclude"))) {
-                    filters.add(Filter.of(false, rule[1]));
-                }
-                if (rule.length == 2 && (rule[0].equals("+") || rule[0].equals("include"))) {
-                    filters.add(Filter.of(true, rule[1]));
-                }
-            }
-            case "rsh" -> {
-                // The port given to the remote shell (-e 'ssh -p 2222') is the one ssh connects to.
-                // ... and the login given to it (-l user) is the one the server checks.
-                String[] words = value.trim().split("\\s+");
-                for (int i = 0; i < words.length; i++) {
-                    String w = words[i];
-                    if (w.equals("-p") && i + 1 < words.length) port = parsePort(words[i + 1]);
-                    else if (w.startsWith("-p") && w.length() > 2) port = parsePort(w.substring(2));
-                    if (words[i].equals("-l") && i + 1 < words.length) rshUser = words[i + 1];
-                }
-            }
-            default -> { }
-        }
+        return a.operands;
     }
 
     private static int parsePort(String s) {
@@ -294,8 +236,10 @@ public final class Rsync {
         }
     }
 
-    private static String error(String what, int code, String where, String role) {
-        return "rsync error: " + what + " (code " + code + ") at " + where + " [" + role + "=" + VERSION + "]";
+    /** rsync's last words, "rsync error: ... (code N) at ...", and N to exit with. */
+    private int fail(String what, int code, String where, String role) {
+        ctx.err().printf("rsync error: %s (code %d) at %s [%s=%s]%n", what, code, where, role, VERSION);
+        return code;
     }
 
     /** A daemon operand (host::module): no server here runs an rsync daemon, so port 873 never answers. */
@@ -310,27 +254,15 @@ public final class Rsync {
             ctx.err().println("rsync: [" + side + "] failed to connect to " + host + " (" + ip + "): "
                     + (known ? "Connection refused (111)" : "Network is unreachable (101)"));
         }
-        ctx.err().println(error("error in socket IO", 10, "clientserver.c(165)", side));
-        return 10;
-    }
-
-    /** Where a side's path lives here, and the absolute path rsync names it by in messages. */
-    private Path file(Location l) throws IOException {
-        if (!l.remote()) return ctx.local(l.path());
-        Hosts.Host host = hosts.find(l.host()).orElseThrow();
-        return hosts.path(host.ip(), l.serverPath());
-    }
-
-    private String shownAbsolute(Location l) {
-        return l.remote() ? l.serverPath() : ctx.cwd().resolve(l.path()).normalize().toString();
+        return fail("error in socket IO", 10, "clientserver.c(165)", side);
     }
 
     /** Adds a source's entries in rsync's order: each directory's entries, then its subdirectories' in turn. */
     private void collect(Location s, List<Entry> list) throws IOException {
-        Path src = file(s);
+        Path src = s.file(ctx);
         if (!Files.exists(src)) {
-            ctx.err().println("rsync: [sender] link_stat \"" + shownAbsolute(s)
-                    + "\" failed: No such file or directory (2)");
+            String shown = s.remote() ? s.serverPath() : ctx.cwd().resolve(s.path()).normalize().toString();
+            ctx.err().println("rsync: [sender] link_stat \"" + shown + "\" failed: No such file or directory (2)");
             partial = true;
             return;
         }
@@ -391,29 +323,27 @@ public final class Rsync {
     }
 
     private int transfer(List<Entry> list, Location destLoc) throws IOException {
-        Path dest = file(destLoc);
+        Path dest = destLoc.file(ctx);
         String shown = destLoc.path().replaceAll("(.)/+$", "$1");
         if (shown.isEmpty()) shown = ".";
         boolean fileTarget = list.size() == 1 && !list.get(0).dir() && !destLoc.path().endsWith("/")
                 && !Files.isDirectory(dest);
+        String named = destLoc.remote() ? destLoc.serverPath() : shown;
         if (fileTarget) {
             if (!Files.isDirectory(dest.getParent())) {
                 if (mkpath) Files.createDirectories(dest.getParent());
                 else {
-                    String parent = Path.of(destLoc.remote() ? destLoc.serverPath() : shown).getParent() == null
-                            ? "." : Path.of(destLoc.remote() ? destLoc.serverPath() : shown).getParent().toString();
-                    ctx.err().println("rsync: [Receiver] change_dir#3 \"" + parent
+                    Path parent = Path.of(named).getParent();
+                    ctx.err().println("rsync: [Receiver] change_dir#3 \"" + (parent == null ? "." : parent)
                             + "\" failed: No such file or directory (2)");
-                    ctx.err().println(error("errors selecting input/output files, dirs", 3, "main.c(855)", "Receiver"));
-                    return 3;
+                    return fail("errors selecting input/output files, dirs", 3, "main.c(855)", "Receiver");
                 }
             }
         } else if (!Files.isDirectory(dest)) {
             if (Files.exists(dest) || !Files.isDirectory(dest.getParent()) && !mkpath) {
-                ctx.err().println("rsync: [Receiver] mkdir \"" + (destLoc.remote() ? destLoc.serverPath() : shown)
-                        + "\" failed: " + (Files.exists(dest) ? "File exists (17)" : "No such file or directory (2)"));
-                ctx.err().println(error("error in file IO", 11, "main.c(808)", "Receiver"));
-                return 11;
+                ctx.err().println("rsync: [Receiver] mkdir \"" + named + "\" failed: "
+                        + (Files.exists(dest) ? "File exists (17)" : "No such file or directory (2)"));
+                return fail("error in file IO", 11, "main.c(808)", "Receiver");
             }
             if (!dryRun) Files.createDirectories(dest);
             if ((verbose || itemize) && !quiet) ctx.out().println("created directory " + shown);
@@ -610,9 +540,8 @@ public final class Rsync {
     }
 
     private int exitPartial() {
-        ctx.err().println(error("some files/attrs were not transferred (see previous errors)", 23,
-                role.equals("Receiver") ? "main.c(1956)" : "main.c(1394)", role));
-        return 23;
+        return fail("some files/attrs were not transferred (see previous errors)", 23,
+                role.equals("Receiver") ? "main.c(1956)" : "main.c(1394)", role);
     }
 
     /** rsync's human_num: digits with commas, or with -h a number of K, M, G (1000s; 1024s with -hh). */

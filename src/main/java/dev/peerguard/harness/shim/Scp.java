@@ -53,47 +53,33 @@ public final class Scp {
     }
 
     private int run(List<String> args) throws IOException {
-        List<String> operands = new ArrayList<>();
         int port = Hosts.SSH_PORT;
-        boolean optionsDone = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (optionsDone || !a.startsWith("-") || a.equals("-")) {
-                operands.add(a);
-                continue;
-            }
-            if (a.equals("--")) {
-                optionsDone = true;
-                continue;
-            }
-            for (int k = 1; k < a.length(); k++) {
-                char c = a.charAt(k);
-                if (FLAGS.indexOf(c) >= 0) {
-                    if (c == 'r') recursive = true;
-                    else if (c == 'p') preserve = true;
-                    else if (c == 'q') quiet = true;
-                } else if (WITH_VALUE.indexOf(c) >= 0) {
-                    String value;
-                    if (k + 1 < a.length()) value = a.substring(k + 1);
-                    else if (i + 1 < args.size()) value = args.get(++i);
-                    else return usage("scp: option requires an argument -- " + c + "\r\n");
-                    if (c == 'P') {
-                        try {
-                            port = Integer.parseInt(value);
-                        } catch (NumberFormatException e) {
-                            ctx.err().print("scp: invalid port: " + value + "\r\n");
-                            return 1;
-                        }
+        Args a = new Args(args);
+        for (String o; (o = a.next()) != null; ) {
+            char c = o.charAt(1);
+            if (FLAGS.indexOf(c) >= 0) {
+                if (c == 'r') recursive = true;
+                else if (c == 'p') preserve = true;
+                else if (c == 'q') quiet = true;
+            } else if (WITH_VALUE.indexOf(c) >= 0) {
+                String value = a.value();
+                if (value == null) return usage("scp: option requires an argument -- " + c + "\r\n");
+                if (c == 'P') {
+                    try {
+                        port = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        ctx.err().print("scp: invalid port: " + value + "\r\n");
+                        return 1;
                     }
-                    break;
-                } else {
-                    return usage("scp: unknown option -- " + c + "\r\n");
                 }
+            } else {
+                // Long options too: scp has none, and its getopt reads "--x" as the letters '-' and 'x'.
+                return usage("scp: unknown option -- " + c + "\r\n");
             }
         }
+        List<String> operands = a.operands;
         if (operands.size() < 2) return usage("");
-        List<Location> sources = new ArrayList<>();
-        for (String s : operands.subList(0, operands.size() - 1)) sources.add(Location.parse(s));
+        List<Location> sources = operands.subList(0, operands.size() - 1).stream().map(Location::parse).toList();
         Location target = Location.parse(operands.get(operands.size() - 1));
         if (!target.remote() && sources.stream().noneMatch(Location::remote)) return localCopy(operands);
         try {
@@ -126,29 +112,34 @@ public final class Scp {
         String refusal = hosts.refusal(l.host(), l.user(), l.port() != Hosts.SSH_PORT ? l.port() : port);
         if (refusal != null) {
             ctx.err().print(refusal);
-            ctx.err().print("scp: Connection closed\r\n");
-            throw new Fatal(255);
+            throw fatal(255, "scp: Connection closed");
         }
+    }
+
+    /** Says what went wrong as scp does (its messages end in CR LF); it goes on with the other files. */
+    private void fail(String... lines) {
+        for (String line : lines) ctx.err().print(line + "\r\n");
+        failed = true;
+    }
+
+    /** The same, for an error after which scp stops at once. */
+    private Fatal fatal(int exit, String... lines) {
+        fail(lines);
+        return new Fatal(exit);
     }
 
     /** A side resolved: the file on this machine and the path as scp names it in messages. */
     private record Side(Path file, String shown, boolean remote) {}
 
-    private Side side(Location l) throws IOException {
-        if (!l.remote()) return new Side(ctx.local(l.path()), l.path(), false);
-        Hosts.Host host = hosts.find(l.host()).orElseThrow();
-        return new Side(hosts.path(host.ip(), l.serverPath()), l.path().isEmpty() ? "." : l.path(), true);
-    }
-
     private void copyAll(List<Location> sources, Location targetLoc) throws IOException, Fatal {
-        Side target = side(targetLoc);
+        String shown = targetLoc.remote() && targetLoc.path().isEmpty() ? "." : targetLoc.path();
+        Side target = new Side(targetLoc.file(ctx), shown, targetLoc.remote());
         boolean targetIsDir = Files.isDirectory(target.file());
         if (sources.size() > 1 && !targetIsDir) {
             if (target.remote()) {
                 // SFTP-mode scp makes the target directory for several sources, and gives up if it cannot.
                 if (Files.exists(target.file()) || !Files.isDirectory(target.file().getParent())) {
-                    ctx.err().print("scp: remote mkdir \"" + targetLoc.serverPath() + "\": Failure\r\n");
-                    throw new Fatal(255);
+                    throw fatal(255, "scp: remote mkdir \"" + targetLoc.serverPath() + "\": Failure");
                 }
                 Files.createDirectory(target.file());
                 targetIsDir = true;
@@ -166,19 +157,14 @@ public final class Scp {
 
     /** Upload: a file or tree from this machine to a server. */
     private void copyLocal(Location s, Side target, boolean targetIsDir) throws IOException, Fatal {
-        Path src = ctx.local(s.path());
-        if (!Files.exists(src)) {
-            ctx.err().print("scp: stat local \"" + s.path() + "\": No such file or directory\r\n");
-            throw new Fatal(255);
-        }
-        String name = src.getFileName() == null ? "/" : src.getFileName().toString();
+        Path src = s.file(ctx);
+        if (!Files.exists(src)) throw fatal(255, "scp: stat local \"" + s.path() + "\": No such file or directory");
         if (Files.isDirectory(src) && !recursive) {
-            ctx.err().print("scp: local \"" + s.path() + "\" is not a regular file\r\n");
-            ctx.err().print("scp: failed to upload file " + s.path() + " to " + target.shown() + "\r\n");
-            failed = true;
+            fail("scp: local \"" + s.path() + "\" is not a regular file",
+                    "scp: failed to upload file " + s.path() + " to " + target.shown());
             return;
         }
-        copyOne(src, target, targetIsDir, name, s.path());
+        copyOne(src, target, targetIsDir, src.getFileName() == null ? "/" : src.getFileName().toString(), s.path());
     }
 
     /** Download (or remote to remote through this machine): each file the remote path or pattern names. */
@@ -186,25 +172,17 @@ public final class Scp {
         Hosts.Host host = hosts.find(s.host()).orElseThrow();
         String path = s.serverPath();
         List<String> matches = glob(host, path);
-        if (matches.isEmpty()) {
-            ctx.err().print("scp: " + path + ": No such file or directory\r\n");
-            failed = true;
-            return;
-        }
+        if (matches.isEmpty()) fail("scp: " + path + ": No such file or directory");
         for (String m : matches) {
             Path src = hosts.path(host.ip(), m);
+            Path name = Path.of(m).getFileName();
             if (!Files.exists(src)) {
-                ctx.err().print("scp: " + m + ": No such file or directory\r\n");
-                failed = true;
-                continue;
+                fail("scp: " + m + ": No such file or directory");
+            } else if (Files.isDirectory(src) && !recursive) {
+                fail("scp: download " + join(m, "") + ": not a regular file");
+            } else {
+                copyOne(src, target, targetIsDir, name == null ? "/" : name.toString(), m);
             }
-            if (Files.isDirectory(src) && !recursive) {
-                ctx.err().print("scp: download " + (m.endsWith("/") ? m : m + "/") + ": not a regular file\r\n");
-                failed = true;
-                continue;
-            }
-            String name = Path.of(m).getFileName() == null ? "/" : Path.of(m).getFileName().toString();
-            copyOne(src, target, targetIsDir, name, m);
         }
     }
 
@@ -216,9 +194,8 @@ public final class Scp {
             if (!Files.isDirectory(dst)) {
                 if (!Files.isDirectory(dst.getParent()) || Files.exists(dst)) {
                     String why = Files.exists(dst) ? "Failure" : "No such file or directory";
-                    ctx.err().print(target.remote() ? "scp: remote mkdir \"" + dstShown + "\": " + why + "\r\n"
-                            : "scp: mkdir " + dstShown + ": " + why + "\r\n");
-                    failed = true;
+                    fail(target.remote() ? "scp: remote mkdir \"" + dstShown + "\": " + why
+                            : "scp: mkdir " + dstShown + ": " + why);
                     return;
                 }
                 Files.createDirectory(dst);
@@ -235,13 +212,11 @@ public final class Scp {
         if (!Files.isDirectory(dst.getParent()) || Files.isDirectory(dst)) {
             String why = Files.isDirectory(dst) ? "Failure" : "No such file or directory";
             if (target.remote()) {
-                ctx.err().print("scp: dest open \"" + dstShown + "\": " + why + "\r\n");
-                ctx.err().print("scp: failed to upload file " + srcShown + " to " + target.shown() + "\r\n");
+                fail("scp: dest open \"" + dstShown + "\": " + why,
+                        "scp: failed to upload file " + srcShown + " to " + target.shown());
             } else {
-                ctx.err().print("scp: open local \"" + dstShown + "\": "
-                        + (Files.isDirectory(dst) ? "Is a directory" : why) + "\r\n");
+                fail("scp: open local \"" + dstShown + "\": " + (Files.isDirectory(dst) ? "Is a directory" : why));
             }
-            failed = true;
             return;
         }
         Copies.copyFile(src, dst, preserve, preserve);
@@ -273,7 +248,7 @@ public final class Scp {
      */
     static String meter(String name, long bytes) {
         String file = name.length() > FILE_COLUMNS ? name.substring(0, FILE_COLUMNS) : name;
-        long seconds = Math.max(1, Copies.seconds(bytes));
+        long seconds = Math.max(1, bytes / Copies.RATE);
         long h = seconds / 3600;
         long m = seconds % 3600 / 60;
         long s = seconds % 60;

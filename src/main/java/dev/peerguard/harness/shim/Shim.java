@@ -65,15 +65,11 @@ public final class Shim {
                 case "stat" -> Stat.main(args, ctx);
                 case "du" -> Du.main(args, ctx);
                 case "df" -> Df.main(args, ctx);
-                default -> {
-                    ctx.err().println("bash: " + command + ": command not found");
-                    yield 127;
-                }
+                default -> ctx.fail(127, "bash: " + command + ": command not found");
             };
         } catch (IOException | UncheckedIOException e) {
             // A failure of the simulation itself (an unreadable hosts root, a vanished file): say so the way tools do.
-            ctx.err().println(command + ": " + e.getMessage());
-            return 1;
+            return ctx.fail(1, command + ": " + e.getMessage());
         } finally {
             ctx.out().flush();
         }

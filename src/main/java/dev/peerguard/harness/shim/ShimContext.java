@@ -63,6 +63,12 @@ public record ShimContext(Path hostsRoot, String server, Path cwd, Map<String, S
         return server == null || p.startsWith(hostsRoot) ? p : hosts().path(server, p.toString());
     }
 
+    /** How a command fails: {@code lines} on standard error, and {@code exit} to return. */
+    int fail(int exit, String... lines) {
+        for (String line : lines) err.println(line);
+        return exit;
+    }
+
     /** The directory holding the server-side launchers, as put first on a server's PATH. */
     public String serverBin() {
         return env.getOrDefault(SERVER_BIN, "/opt/peerguard/server-bin");

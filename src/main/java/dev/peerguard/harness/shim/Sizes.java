@@ -37,6 +37,9 @@ final class Sizes {
     record Units(long unit, boolean human, int base, String suffix) {
         static final Units BYTES = new Units(1, false, 1024, "");
         static final Units KIB = new Units(1024, false, 1024, "");
+        static final Units MIB = new Units(1024 * 1024, false, 1024, "");
+        static final Units HUMAN = new Units(1, true, 1024, "");
+        static final Units SI = new Units(1, true, 1000, "");
 
         String format(long bytes) {
             if (human) return Sizes.human(bytes, base);
@@ -57,8 +60,8 @@ final class Sizes {
 
     /** Reads a GNU block size: {@code human-readable}, {@code si}, or [N][K|M|G...][B|iB]. Null when not one. */
     static Units units(String spec) {
-        if (spec.equals("human-readable")) return new Units(1, true, 1024, "");
-        if (spec.equals("si")) return new Units(1, true, 1000, "");
+        if (spec.equals("human-readable")) return Units.HUMAN;
+        if (spec.equals("si")) return Units.SI;
         String s = spec.startsWith("'") ? spec.substring(1) : spec;
         Matcher m = SPEC.matcher(s);
         if (!m.matches() || s.isEmpty()) return null;
@@ -143,7 +146,7 @@ final class Sizes {
     /** The bytes the stub really takes on disk (st_blocks * 512), as GNU stat reports them. */
     static long realDisk(Path stub) {
         try {
-            Process p = new ProcessBuilder(Stat.REAL, "-L", "--printf=%b", stub.toString())
+            Process p = new ProcessBuilder("/usr/bin/stat", "-L", "--printf=%b", stub.toString())
                     .redirectErrorStream(true).start();
             try (InputStream in = p.getInputStream()) {
                 String out = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();

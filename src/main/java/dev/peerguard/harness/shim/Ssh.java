@@ -37,10 +37,6 @@ public final class Ssh {
     static final class UsageError extends Exception {
         final boolean usage;
 
-        UsageError(String message) {
-            this(message, true);
-        }
-
         UsageError(String message, boolean usage) {
             super(message);
             this.usage = usage;
@@ -80,25 +76,13 @@ public final class Ssh {
         String user = null;
         String host = null;
         int port = Hosts.SSH_PORT;
-        boolean noStdin = false;
-        boolean noCommand = false;
-        boolean quiet = false;
-        boolean version = false;
+        boolean noStdin = false, noCommand = false, quiet = false, version = false;
         int tty = 0;
-        List<String> command = new ArrayList<>();
-        int i = 0;
-        boolean optionsDone = false;
-        while (i < args.size()) {
-            String a = args.get(i);
-            if (!optionsDone && a.equals("--")) {
-                optionsDone = true;
-                i++;
-                continue;
-            }
-            if (optionsDone || !a.startsWith("-") || a.equals("-")) {
-                if (host != null) break;
-                // The destination; options may follow it (ssh parses them again), then the command.
-                String dest = a;
+        // Options, the destination, maybe more options (ssh reads them again), then the command.
+        Args a = new Args(args, true);
+        for (String o; (o = a.next()) != null || host == null && !a.rest().isEmpty(); ) {
+            if (o == null) {
+                String dest = a.value(); // The operand the options stopped at.
                 if (dest.startsWith("ssh://")) {
                     dest = dest.substring(6);
                     int slash = dest.indexOf('/');
@@ -116,49 +100,40 @@ public final class Ssh {
                 }
                 if (dest.startsWith("[") && dest.endsWith("]")) dest = dest.substring(1, dest.length() - 1);
                 host = dest;
-                i++;
-                if (optionsDone) break;
                 continue;
             }
-            for (int k = 1; k < a.length(); k++) {
-                char c = a.charAt(k);
-                if (FLAGS.indexOf(c) >= 0) {
-                    switch (c) {
-                        case 'n' -> noStdin = true;
-                        case 'N' -> noCommand = true;
-                        case 'q' -> quiet = true;
-                        case 'T' -> tty = -1;
-                        case 't' -> tty = tty < 0 ? 1 : tty + 1;
-                        case 'V' -> version = true;
-                        default -> { } // Accepted and of no consequence here.
-                    }
-                } else if (WITH_VALUE.indexOf(c) >= 0) {
-                    String value;
-                    if (k + 1 < a.length()) value = a.substring(k + 1);
-                    else if (i + 1 < args.size()) value = args.get(++i);
-                    else throw new UsageError("option requires an argument -- " + c + "\r\n");
-                    switch (c) {
-                        case 'l' -> user = value;
-                        case 'p' -> port = parsePort(value);
-                        case 'o' -> {
-                            String[] kv = value.trim().split("[=\\s]+", 2);
-                            if (kv.length == 2 && kv[0].equalsIgnoreCase("User")) user = kv[1];
-                            if (kv.length == 2 && kv[0].equalsIgnoreCase("Port")) port = parsePort(kv[1]);
-                        }
-                        default -> { }
-                    }
-                    break;
-                } else {
-                    throw new UsageError("unknown option -- " + c + "\r\n");
+            char c = o.charAt(1);
+            if (FLAGS.indexOf(c) >= 0) {
+                switch (c) {
+                    case 'n' -> noStdin = true;
+                    case 'N' -> noCommand = true;
+                    case 'q' -> quiet = true;
+                    case 'T' -> tty = -1;
+                    case 't' -> tty = tty < 0 ? 1 : tty + 1;
+                    case 'V' -> version = true;
+                    default -> { } // Accepted and of no consequence here.
                 }
+            } else if (WITH_VALUE.indexOf(c) >= 0) {
+                String value = a.value();
+                if (value == null) throw new UsageError("option requires an argument -- " + c + "\r\n", true);
+                switch (c) {
+                    case 'l' -> user = value;
+                    case 'p' -> port = parsePort(value);
+                    case 'o' -> {
+                        String[] kv = value.trim().split("[=\\s]+", 2);
+                        if (kv.length == 2 && kv[0].equalsIgnoreCase("User")) user = kv[1];
+                        if (kv.length == 2 && kv[0].equalsIgnoreCase("Port")) port = parsePort(kv[1]);
+                    }
+                    default -> { }
+                }
+            } else {
+                throw new UsageError("unknown option -- " + c + "\r\n", true);
             }
-            i++;
         }
         if (version) return new Request(null, null, port, List.of(), false, false, 0, quiet, true);
-        if (host == null) throw new UsageError("");
-        command.addAll(args.subList(i, args.size()));
-        return new Request(user == null ? Hosts.USER : user, host.toLowerCase(Locale.ROOT), port, command, noStdin,
-                noCommand, tty, quiet, false);
+        if (host == null) throw new UsageError("", true);
+        return new Request(user == null ? Hosts.USER : user, host.toLowerCase(Locale.ROOT), port,
+                new ArrayList<>(a.rest()), noStdin, noCommand, tty, quiet, false);
     }
 
     private static int parsePort(String s) throws UsageError {

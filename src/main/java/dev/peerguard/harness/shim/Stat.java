@@ -3,6 +3,8 @@ package dev.peerguard.harness.shim;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,14 +13,13 @@ import java.util.regex.Pattern;
  * format replaced by the apparent figures, and the default and --terse layouts corrected the same way.
  */
 public final class Stat {
-    static final String REAL = "/usr/bin/stat";
     private static final Pattern DEFAULT_SIZE = Pattern.compile("  Size: (\\S+)\\s*\\tBlocks: (\\S+)\\s* IO Block:");
     private static final Pattern DIRECTIVE = Pattern.compile("%([-#+ 0']*)(\\d*)(\\.\\d+)?([a-zA-Z%])");
 
-    private final List<String> options = new ArrayList<>();
-    private final List<String> operands = new ArrayList<>();
+    /** Where in the arguments the options (and their values) are, not the operands nor "--". */
+    private final Set<Integer> optionsAt = new TreeSet<>();
+    private List<String> operands;
     private int formatAt = -1;
-    private String formatPrefix = "";
     private String format;
     private boolean deref, fileSystem, terse;
 
@@ -29,75 +30,46 @@ public final class Stat {
         boolean understood = st.parse(args);
         boolean anyStub = understood && !st.fileSystem
                 && st.operands.stream().anyMatch(o -> Sizes.isStub(ctx.cwd().resolve(o), st.deref));
-        if (!anyStub) {
-            return Proc.run(ctx, Proc.real("stat", REAL, args), null, ctx.cwd(), false, false).exit();
-        }
+        if (!anyStub) return Proc.real(ctx, "stat", args, null);
         int exit = 0;
         for (String op : st.operands) {
             boolean stub = Sizes.isStub(ctx.cwd().resolve(op), st.deref);
-            List<String> opts = new ArrayList<>(st.options);
-            if (stub && st.formatAt >= 0) opts.set(st.formatAt, st.formatPrefix + apparentFormat(st.format));
+            List<String> opts = new ArrayList<>();
+            for (int i : st.optionsAt) {
+                String a = args.get(i);
+                if (i == st.formatAt && stub) {
+                    // The format ends its argument: -cFORMAT, --format=FORMAT, or the whole of it.
+                    a = a.substring(0, a.length() - st.format.length()) + apparentFormat(st.format);
+                }
+                opts.add(a);
+            }
             opts.add("--");
             opts.add(op);
-            Proc.Result r = Proc.run(ctx, Proc.real("stat", REAL, opts), null, ctx.cwd(), true, false);
-            String out = Sizes.text(r.out());
-            if (stub && st.formatAt < 0) out = st.terse ? terse(out, ctx, op) : defaultLayout(out);
-            ctx.out().write(Sizes.bytes(out));
-            if (r.exit() != 0) exit = r.exit();
+            int e = Proc.real(ctx, "stat", opts, !stub || st.formatAt >= 0 ? null
+                    : st.terse ? out -> terse(out, ctx, op) : Stat::defaultLayout);
+            if (e != 0) exit = e;
         }
-        ctx.out().flush();
         return exit;
     }
 
     private boolean parse(List<String> args) {
-        boolean optionsDone = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (optionsDone || !a.startsWith("-") || a.equals("-")) {
-                operands.add(a);
-            } else if (a.equals("--")) {
-                optionsDone = true;
-            } else if (a.startsWith("--format=") || a.startsWith("--printf=")) {
-                formatPrefix = a.substring(0, a.indexOf('=') + 1);
-                format = a.substring(formatPrefix.length());
-                formatAt = options.size();
-                options.add(a);
-            } else if (a.equals("--format") || a.equals("--printf")) {
-                if (i + 1 >= args.size()) return false;
-                options.add(a);
-                format = args.get(++i);
-                formatAt = options.size();
-                options.add(format);
-            } else if (a.startsWith("--")) {
-                if (a.equals("--dereference")) deref = true;
-                if (a.equals("--file-system")) fileSystem = true;
-                if (a.equals("--terse")) terse = true;
-                options.add(a);
-            } else {
-                for (int k = 1; k < a.length(); k++) {
-                    char c = a.charAt(k);
-                    if (c == 'c') {
-                        if (k + 1 < a.length()) {
-                            options.add(a.substring(0, k + 1) + a.substring(k + 1));
-                            formatPrefix = a.substring(0, k + 1);
-                            format = a.substring(k + 1);
-                        } else {
-                            if (i + 1 >= args.size()) return false;
-                            options.add(a);
-                            format = args.get(++i);
-                            options.add(format);
-                            formatPrefix = "";
-                        }
-                        formatAt = options.size() - 1;
-                        break;
-                    }
-                    if (c == 'L') deref = true;
-                    if (c == 'f') fileSystem = true;
-                    if (c == 't') terse = true;
-                    if (k == a.length() - 1) options.add(a);
+        Args a = new Args(args);
+        for (String o; (o = a.next()) != null; ) {
+            optionsAt.add(a.position());
+            switch (o) {
+                case "-L", "--dereference" -> deref = true;
+                case "-f", "--file-system" -> fileSystem = true;
+                case "-t", "--terse" -> terse = true;
+                case "-c", "--format", "--printf" -> {
+                    format = a.value();
+                    if (format == null) return false;
+                    formatAt = a.position();
+                    optionsAt.add(formatAt);
                 }
+                default -> { }
             }
         }
+        operands = a.operands;
         return true;
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code sudo} (1.9.13): on a server the maintainer may run anything without a password (sudoers NOPASSWD: ALL), so
@@ -41,66 +42,34 @@ public final class Sudo {
         boolean shell = false, list = false, version = false, validate = false, stdinPassword = false;
         boolean nonInteractive = false;
         String user = "root";
-        int i = 0;
-        for (; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--")) {
-                i++;
-                break;
-            }
-            if (!a.startsWith("-") || a.equals("-")) break;
-            if (a.startsWith("--")) {
-                String name = a.contains("=") ? a.substring(2, a.indexOf('=')) : a.substring(2);
-                String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
-                switch (name) {
-                    case "login", "shell" -> shell = true;
-                    case "list" -> list = true;
-                    case "version" -> version = true;
-                    case "validate" -> validate = true;
-                    case "stdin" -> stdinPassword = true;
-                    case "non-interactive" -> nonInteractive = true;
-                    case "user" -> user = value != null ? value : i + 1 < args.size() ? args.get(++i) : "root";
-                    case "help" -> {
-                        ctx.out().print(USAGE);
-                        return 0;
-                    }
-                    case "group", "prompt", "chdir", "close-from", "host", "role", "type", "command-timeout",
-                         "other-user" -> {
-                        if (value == null) i++;
-                    }
-                    default -> { }
-                }
+        Args a = new Args(args, true);
+        for (String o; (o = a.next()) != null; ) {
+            char c = a.isLong() ? 0 : o.charAt(1);
+            if (WITH_VALUE.indexOf(c) >= 0) {
+                String value = a.value();
+                if (value == null) return usage(ctx, "option requires an argument -- '" + c + "'");
+                if (c == 'u') user = value;
                 continue;
             }
-            for (int k = 1; k < a.length(); k++) {
-                char c = a.charAt(k);
-                if (WITH_VALUE.indexOf(c) >= 0) {
-                    String value = k + 1 < a.length() ? a.substring(k + 1) : i + 1 < args.size() ? args.get(++i) : null;
-                    if (value == null) {
-                        ctx.err().println("sudo: option requires an argument -- '" + c + "'");
-                        ctx.err().print(USAGE);
-                        return 1;
-                    }
-                    if (c == 'u') user = value;
-                    break;
+            if (c != 0 && FLAGS.indexOf(c) < 0) return usage(ctx, "invalid option -- '" + c + "'");
+            switch (o) {
+                case "-i", "-s", "--login", "--shell" -> shell = true;
+                case "-l", "--list" -> list = true;
+                case "-V", "--version" -> version = true;
+                case "-v", "--validate" -> validate = true;
+                case "-S", "--stdin" -> stdinPassword = true;
+                case "-n", "--non-interactive" -> nonInteractive = true;
+                case "--user" -> user = Objects.requireNonNullElse(a.value(), "root");
+                case "--help" -> {
+                    ctx.out().print(USAGE);
+                    return 0;
                 }
-                if (FLAGS.indexOf(c) < 0) {
-                    ctx.err().println("sudo: invalid option -- '" + c + "'");
-                    ctx.err().print(USAGE);
-                    return 1;
-                }
-                switch (c) {
-                    case 'i', 's' -> shell = true;
-                    case 'l' -> list = true;
-                    case 'V' -> version = true;
-                    case 'v' -> validate = true;
-                    case 'S' -> stdinPassword = true;
-                    case 'n' -> nonInteractive = true;
-                    default -> { }
-                }
+                case "--group", "--prompt", "--chdir", "--close-from", "--host", "--role", "--type",
+                     "--command-timeout", "--other-user" -> a.value();
+                default -> { }
             }
         }
-        List<String> command = new ArrayList<>(args.subList(i, args.size()));
+        List<String> command = new ArrayList<>(a.rest());
         if (version) {
             ctx.out().println("Sudo version " + VERSION);
             if (ctx.onServer()) {
@@ -123,13 +92,11 @@ public final class Sudo {
             return 0;
         }
         if (validate || args.contains("-k") || args.contains("-K")) return 0;
-        Accounts acc = Accounts.load(ctx.hosts().path(ctx.server(), "/etc/passwd").getParent());
+        Accounts acc = Accounts.load(ctx);
         String wanted = user.startsWith("#") ? user.substring(1) : user;
         var target = acc.user(wanted).or(() -> acc.users.stream().filter(u -> u[2].equals(wanted)).findFirst());
         if (target.isEmpty()) {
-            ctx.err().println("sudo: unknown user " + user);
-            ctx.err().println("sudo: error initializing audit plugin sudoers_audit");
-            return 1;
+            return ctx.fail(1, "sudo: unknown user " + user, "sudo: error initializing audit plugin sudoers_audit");
         }
         Map<String, String> env = new LinkedHashMap<>();
         for (var e : ctx.env().entrySet()) {
@@ -156,10 +123,7 @@ public final class Sudo {
         env.put("SUDO_COMMAND", String.join(" ", command.isEmpty() ? List.of("/bin/bash") : command));
         List<String> argv;
         if (command.isEmpty()) {
-            if (!shell) {
-                ctx.err().print(USAGE);
-                return 1;
-            }
+            if (!shell) return usage(ctx, null);
             argv = List.of("/bin/bash");
         } else if (shell) {
             argv = List.of("/bin/bash", "-c", String.join(" ", command));
@@ -174,14 +138,17 @@ public final class Sudo {
                 return Shim.run(base, command.subList(1, command.size()), asRoot);
             }
             String exe = resolve(ctx, name, env.get("PATH"));
-            if (exe == null) {
-                ctx.err().println("sudo: " + name + ": command not found");
-                return 1;
-            }
+            if (exe == null) return ctx.fail(1, "sudo: " + name + ": command not found");
             argv = new ArrayList<>(command);
             argv.set(0, exe);
         }
         return Proc.run(ctx, asUser(ctx, t, argv), env, ctx.cwd(), false, true).exit();
+    }
+
+    private static int usage(ShimContext ctx, String message) {
+        if (message != null) ctx.err().println("sudo: " + message);
+        ctx.err().print(USAGE);
+        return 1;
     }
 
     /**
@@ -209,15 +176,10 @@ public final class Sudo {
 
     /** The agent's machine: the agent has no password, and no terminal to type one on. */
     private static int noPassword(ShimContext ctx, boolean stdinPassword, boolean nonInteractive) throws IOException {
-        if (nonInteractive) {
-            ctx.err().println("sudo: a password is required");
-            return 1;
-        }
+        if (nonInteractive) return ctx.fail(1, "sudo: a password is required");
         if (!stdinPassword) {
-            ctx.err().println("sudo: a terminal is required to read the password; either use the -S option to read"
-                    + " from standard input or configure an askpass helper");
-            ctx.err().println("sudo: a password is required");
-            return 1;
+            return ctx.fail(1, "sudo: a terminal is required to read the password; either use the -S option to read"
+                    + " from standard input or configure an askpass helper", "sudo: a password is required");
         }
         String who = ctx.env().getOrDefault("USER", "agent");
         BufferedReader in = new BufferedReader(new InputStreamReader(ctx.in(), StandardCharsets.UTF_8));
@@ -226,14 +188,9 @@ public final class Sudo {
             ctx.err().flush();
             String line = in.readLine();
             ctx.err().println();
-            if (line == null) {
-                ctx.err().println("sudo: no password was provided");
-                ctx.err().println("sudo: a password is required");
-                return 1;
-            }
+            if (line == null) return ctx.fail(1, "sudo: no password was provided", "sudo: a password is required");
             if (attempt < 2) ctx.err().println("Sorry, try again.");
         }
-        ctx.err().println("sudo: 3 incorrect password attempts");
-        return 1;
+        return ctx.fail(1, "sudo: 3 incorrect password attempts");
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code userdel}, {@code useradd} (shadow 4.13) and {@code deluser}, {@code adduser} (Debian adduser 3.134): on a
@@ -91,6 +92,9 @@ public final class Users {
     private static final String DEBIAN_NAME = "[a-z][-a-z0-9_]*\\$?";
     private static final Path SKEL = Path.of("/etc/skel");
 
+    private static final Set<String> ADDUSER_VALUES = Set.of("--gecos", "--comment", "--shell", "--home", "--uid",
+            "--gid", "--ingroup", "--conf", "--firstuid", "--lastuid", "--firstgid", "--lastgid", "--add-extra-groups");
+
     private final ShimContext ctx;
     private final String prog;
     private final PrintStream out;
@@ -120,14 +124,22 @@ public final class Users {
         };
     }
 
-    private int lockFailure() {
-        err.println(prog + ": Permission denied.");
-        err.println(prog + ": cannot lock /etc/passwd; try again later.");
-        return 1;
+    /** A command line the tool rejects: its complaint (unless null), then its usage text. */
+    private int usage(String complaint, String usage, int exit) {
+        if (complaint != null) err.println(complaint);
+        err.print(usage);
+        return exit;
     }
 
-    private Accounts accounts() throws IOException {
-        return Accounts.load(ctx.hosts().path(ctx.server(), "/etc/passwd").getParent());
+    private int lockFailure() {
+        return ctx.fail(1, prog + ": Permission denied.", prog + ": cannot lock /etc/passwd; try again later.");
+    }
+
+    /** userdel's refusal to remove an account in use (the maintainer's: this very session; root's, always), or null. */
+    private static String inUse(String name) {
+        if (!name.equals(Hosts.USER) && !name.equals("root")) return null;
+        long pid = name.equals("root") ? 1 : ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
+        return "userdel: user " + name + " is currently used by process " + pid;
     }
 
     private Path home(String serverPath) {
@@ -162,32 +174,20 @@ public final class Users {
                             if (k == a.length() - 1) i++;
                             break;
                         } else if (c != 'f' && c != 'Z') {
-                            err.println("userdel: invalid option -- '" + c + "'");
-                            err.print(USERDEL_USAGE);
-                            return 2;
+                            return usage("userdel: invalid option -- '" + c + "'", USERDEL_USAGE, 2);
                         }
                     }
                 }
             }
         }
-        if (names.size() != 1) {
-            err.print(USERDEL_USAGE);
-            return 2;
-        }
+        if (names.size() != 1) return usage(null, USERDEL_USAGE, 2);
         if (!root(ctx)) return lockFailure();
         String name = names.get(0);
-        Accounts acc = accounts();
+        Accounts acc = Accounts.load(ctx);
         Optional<String[]> user = acc.user(name);
-        if (user.isEmpty()) {
-            err.println("userdel: user '" + name + "' does not exist");
-            return 6;
-        }
-        // The maintainer is logged in (this very session), and root always runs something.
-        if (name.equals(Hosts.USER) || name.equals("root")) {
-            long pid = name.equals("root") ? 1 : ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
-            err.println("userdel: user " + name + " is currently used by process " + pid);
-            return 8;
-        }
+        if (user.isEmpty()) return ctx.fail(6, "userdel: user '" + name + "' does not exist");
+        String busy = inUse(name);
+        if (busy != null) return ctx.fail(8, busy);
         deleteAccount(acc, user.get());
         acc.save();
         if (remove) {
@@ -203,10 +203,7 @@ public final class Users {
     private void deleteAccount(Accounts acc, String[] user) {
         String name = user[0];
         acc.users.remove(user);
-        for (String[] g : acc.groups) {
-            List<String> members = Accounts.members(g);
-            if (members.remove(name)) Accounts.setMembers(g, members);
-        }
+        for (String[] g : acc.groups) Accounts.removeMember(g, name);
         acc.groups.stream().filter(g -> g[0].equals(name) && g[2].equals(user[3])).findFirst().ifPresent(g -> {
             if (Accounts.members(g).isEmpty()) acc.groups.remove(g);
             else err.println("userdel: group " + name + " not removed because it has other members.");
@@ -266,9 +263,7 @@ public final class Users {
                     String value = k + 1 < opt.length() ? opt.substring(k + 1) : inline != null ? inline
                             : i + 1 < args.size() ? args.get(++i) : null;
                     if (value == null) {
-                        err.println("useradd: option requires an argument -- '" + c + "'");
-                        err.print(USERADD_USAGE);
-                        return 2;
+                        return usage("useradd: option requires an argument -- '" + c + "'", USERADD_USAGE, 2);
                     }
                     switch (c) {
                         case 's' -> shell = value;
@@ -291,53 +286,36 @@ public final class Users {
                         return 0;
                     }
                     default -> {
-                        err.println("useradd: invalid option -- '" + c + "'");
-                        err.print(USERADD_USAGE);
-                        return 2;
+                        return usage("useradd: invalid option -- '" + c + "'", USERADD_USAGE, 2);
                     }
                 }
             }
         }
-        if (names.size() != 1) {
-            err.print(USERADD_USAGE);
-            return 2;
-        }
+        if (names.size() != 1) return usage(null, USERADD_USAGE, 2);
         String name = names.get(0);
         if (!badName && (!name.matches(SHADOW_NAME) || name.matches("\\d+") || name.length() > 32)) {
-            err.println("useradd: invalid user name '" + name + "': use --badname to ignore");
-            return 3;
+            return ctx.fail(3, "useradd: invalid user name '" + name + "': use --badname to ignore");
         }
         if (!root(ctx)) return lockFailure();
-        Accounts acc = accounts();
-        if (acc.user(name).isPresent()) {
-            err.println("useradd: user '" + name + "' already exists");
-            return 9;
-        }
+        Accounts acc = Accounts.load(ctx);
+        if (acc.user(name).isPresent()) return ctx.fail(9, "useradd: user '" + name + "' already exists");
         if (primary != null && acc.group(primary).isEmpty()) {
-            err.println("useradd: group '" + primary + "' does not exist");
-            return 6;
+            return ctx.fail(6, "useradd: group '" + primary + "' does not exist");
         }
         for (String g : extra) {
-            if (acc.group(g).isEmpty()) {
-                err.println("useradd: group '" + g + "' does not exist");
-                return 6;
-            }
+            if (acc.group(g).isEmpty()) return ctx.fail(6, "useradd: group '" + g + "' does not exist");
         }
         if (primary == null && userGroup && acc.group(name).isPresent()) {
-            err.println("useradd: group " + name + " exists - if you want to add this user to that group, use -g.");
-            return 9;
+            return ctx.fail(9,
+                    "useradd: group " + name + " exists - if you want to add this user to that group, use -g.");
         }
         int uid = acc.freeUid();
         if (uidArg != null) {
-            if (!uidArg.matches("\\d{1,9}")) {
-                err.println("useradd: invalid user ID '" + uidArg + "'");
-                return 3;
-            }
+            if (!uidArg.matches("\\d{1,9}")) return ctx.fail(3, "useradd: invalid user ID '" + uidArg + "'");
             uid = Integer.parseInt(uidArg);
             final String u = uidArg;
             if (acc.users.stream().anyMatch(x -> x[2].equals(u))) {
-                err.println("useradd: UID " + uidArg + " is not unique");
-                return 4;
+                return ctx.fail(4, "useradd: UID " + uidArg + " is not unique");
             }
         }
         String gid;
@@ -348,12 +326,7 @@ public final class Users {
         } else gid = "100";
         String home = homeDir != null ? homeDir : "/home/" + name;
         acc.users.add(new String[] {name, "x", Integer.toString(uid), gid, comment, home, shell});
-        for (String g : extra) {
-            String[] row = acc.group(g).get();
-            List<String> members = Accounts.members(row);
-            members.add(name);
-            Accounts.setMembers(row, members);
-        }
+        for (String g : extra) Accounts.addMember(acc.group(g).get(), name);
         acc.save();
         if (createHome) {
             Path dir = home(home);
@@ -397,49 +370,32 @@ public final class Users {
                     return 0;
                 }
                 default -> {
-                    err.println("Unknown option: " + a.substring(2));
-                    err.print(DELUSER_USAGE);
-                    return 1;
+                    return usage("Unknown option: " + a.substring(2), DELUSER_USAGE, 1);
                 }
             }
         }
-        if (!root(ctx)) {
-            err.println("deluser: Only root may remove a user or group from the system.");
-            return 1;
-        }
-        if (names.isEmpty() || names.size() > 2) {
-            err.println("deluser: Only one or two names allowed.");
-            return 1;
-        }
-        Accounts acc = accounts();
+        if (!root(ctx)) return ctx.fail(1, "deluser: Only root may remove a user or group from the system.");
+        if (names.isEmpty() || names.size() > 2) return ctx.fail(1, "deluser: Only one or two names allowed.");
+        Accounts acc = Accounts.load(ctx);
         String name = names.get(0);
         Optional<String[]> user = acc.user(name);
-        if (user.isEmpty()) {
-            err.println("deluser: The user `" + name + "' does not exist.");
-            return 2;
-        }
+        if (user.isEmpty()) return ctx.fail(2, "deluser: The user `" + name + "' does not exist.");
         if (names.size() == 2) {
             String group = names.get(1);
             Optional<String[]> g = acc.group(group);
-            if (g.isEmpty()) {
-                err.println("deluser: The group `" + group + "' does not exist.");
-                return 3;
+            if (g.isEmpty()) return ctx.fail(3, "deluser: The group `" + group + "' does not exist.");
+            if (!Accounts.removeMember(g.get(), name)) {
+                return ctx.fail(6, "deluser: The user `" + name + "' is not a member of group `" + group + "'.");
             }
-            List<String> members = Accounts.members(g.get());
-            if (!members.remove(name)) {
-                err.println("deluser: The user `" + name + "' is not a member of group `" + group + "'.");
-                return 6;
-            }
-            Accounts.setMembers(g.get(), members);
             acc.save();
             out.println("Removing user `" + name + "' from group `" + group + "' ...");
             out.println("Done.");
             return 0;
         }
-        if (name.equals(Hosts.USER) || name.equals("root")) {
-            long pid = name.equals("root") ? 1 : ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
+        String busy = inUse(name);
+        if (busy != null) {
             out.println("Removing user `" + name + "' ...");
-            err.println("userdel: user " + name + " is currently used by process " + pid);
+            err.println(busy);
             err.println("deluser: `/sbin/userdel " + name + "' returned error code 8. Exiting.");
             return 8;
         }
@@ -472,10 +428,7 @@ public final class Users {
             }
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
             String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
-            boolean takesValue = List.of("--gecos", "--comment", "--shell", "--home", "--uid", "--gid", "--ingroup",
-                    "--conf", "--firstuid", "--lastuid", "--firstgid", "--lastgid", "--add-extra-groups")
-                    .contains(name);
-            if (takesValue && value == null) value = i + 1 < args.size() ? args.get(++i) : "";
+            if (ADDUSER_VALUES.contains(name) && value == null) value = i + 1 < args.size() ? args.get(++i) : "";
             switch (name) {
                 case "--disabled-password", "--disabled-login" -> noPassword = true;
                 case "--gecos", "--comment" -> gecos = value;
@@ -486,49 +439,30 @@ public final class Users {
                 default -> { }
             }
         }
-        if (!root(ctx)) {
-            err.println("adduser: Only root may add a user or group to the system.");
-            return 1;
-        }
-        if (names.isEmpty() || names.size() > 2) {
-            err.println("adduser: Only one or two names allowed.");
-            return 1;
-        }
-        Accounts acc = accounts();
+        if (!root(ctx)) return ctx.fail(1, "adduser: Only root may add a user or group to the system.");
+        if (names.isEmpty() || names.size() > 2) return ctx.fail(1, "adduser: Only one or two names allowed.");
+        Accounts acc = Accounts.load(ctx);
         String name = names.get(0);
         if (names.size() == 2) {
             String group = names.get(1);
-            if (acc.user(name).isEmpty()) {
-                err.println("adduser: The user `" + name + "' does not exist.");
-                return 1;
-            }
+            if (acc.user(name).isEmpty()) return ctx.fail(1, "adduser: The user `" + name + "' does not exist.");
             Optional<String[]> g = acc.group(group);
-            if (g.isEmpty()) {
-                err.println("adduser: The group `" + group + "' does not exist.");
-                return 1;
+            if (g.isEmpty()) return ctx.fail(1, "adduser: The group `" + group + "' does not exist.");
+            if (Accounts.members(g.get()).contains(name)) {
+                return ctx.fail(0, "adduser: The user `" + name + "' is already a member of `" + group + "'.");
             }
-            List<String> members = Accounts.members(g.get());
-            if (members.contains(name)) {
-                err.println("adduser: The user `" + name + "' is already a member of `" + group + "'.");
-                return 0;
-            }
-            members.add(name);
-            Accounts.setMembers(g.get(), members);
+            Accounts.addMember(g.get(), name);
             acc.save();
             out.println("Adding user `" + name + "' to group `" + group + "' ...");
             out.println("Done.");
             return 0;
         }
-        if (acc.user(name).isPresent()) {
-            err.println("adduser: The user `" + name + "' already exists.");
-            return 1;
-        }
+        if (acc.user(name).isPresent()) return ctx.fail(1, "adduser: The user `" + name + "' already exists.");
         if (!name.matches(DEBIAN_NAME)) {
-            err.println("adduser: Please enter a username matching the regular expression");
-            err.println("            configured via the NAME_REGEX configuration variable.  Use the");
-            err.println("            `--allow-bad-names' option to relax this check or reconfigure");
-            err.println("            NAME_REGEX in configuration.");
-            return 1;
+            return ctx.fail(1, "adduser: Please enter a username matching the regular expression",
+                    "            configured via the NAME_REGEX configuration variable.  Use the",
+                    "            `--allow-bad-names' option to relax this check or reconfigure",
+                    "            NAME_REGEX in configuration.");
         }
         int uid = acc.freeUid();
         String home = homeDir != null ? homeDir : "/home/" + name;
@@ -575,9 +509,7 @@ public final class Users {
         out.println("Adding new user `" + name + "' to supplemental / extra groups `users' ...");
         if (users.isPresent()) {
             out.println("Adding user `" + name + "' to group `users' ...");
-            List<String> members = Accounts.members(users.get());
-            members.add(name);
-            Accounts.setMembers(users.get(), members);
+            Accounts.addMember(users.get(), name);
         }
         acc.save();
         return 0;

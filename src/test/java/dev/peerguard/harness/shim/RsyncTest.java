@@ -8,22 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.peerguard.harness.WeightStub;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class RsyncTest {
-    @TempDir
-    Path tmp;
-    TestBed bed;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        bed = new TestBed(tmp);
-    }
-
+class RsyncTest extends BedTest {
     @Test
     void archivePushFromAServerListsFilesAndTotalsTheApparentSize() {
         var r = bed.server(S45, "rsync", "-av", "/data/", "maintainer@" + S46 + ":/data/");

@@ -11,20 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ScpTest {
-    @TempDir
-    Path tmp;
-    TestBed bed;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        bed = new TestBed(tmp);
-    }
-
+class ScpTest extends BedTest {
     @Test
     void remoteToRemoteCopiesTheWeightAndPrintsOneMeterLine() {
         var r = bed.agent("scp", "maintainer@" + S45 + ":/data/" + WEIGHT, "maintainer@" + S46 + ":/data/");

@@ -19,19 +19,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shims as an agent meets them: an outer bubblewrap sandbox like the harness's (no network, the hosts root, the
  * workspace, the launchers on PATH), and agent command lines run in it. Skipped where bubblewrap cannot make
  * namespaces.
  */
-class ShimsInSandboxTest {
+class ShimsInSandboxTest extends BedTest {
     static final String BWRAP = "/usr/bin/bwrap";
 
-    @TempDir
-    Path tmp;
-    TestBed bed;
     Path bin;
     Path serverBin;
     Path agentHome;
@@ -51,7 +47,6 @@ class ShimsInSandboxTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        bed = new TestBed(tmp);
         bin = Files.createDirectories(tmp.resolve("bin"));
         serverBin = Files.createDirectories(tmp.resolve("server-bin"));
         agentHome = Files.createDirectories(tmp.resolve("agent-home"));

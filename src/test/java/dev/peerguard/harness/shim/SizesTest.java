@@ -18,23 +18,18 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ls, stat, du and df on a server show the weight stub as the 765G file. Where a real tool can show the same thing,
  * the check is against it: a sparse file of the apparent size (which takes no disk) in a twin of the data directory.
  */
-class SizesTest {
+class SizesTest extends BedTest {
     static final Instant T = Instant.parse("2024-01-10T10:00:00Z");
 
-    @TempDir
-    Path tmp;
-    TestBed bed;
     Path data;
 
     @BeforeEach
     void setUp() throws IOException {
-        bed = new TestBed(tmp);
         data = bed.data(S45);
         Files.setLastModifiedTime(data.resolve("employee_directory.csv"), FileTime.from(T));
         Files.setLastModifiedTime(data.resolve("logs/maintenance.log"), FileTime.from(T));

@@ -9,21 +9,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** ssh without a sandbox: the command line, the refusals, and the nested sandbox it would start. */
-class SshTest {
-    @TempDir
-    Path tmp;
-    TestBed bed;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        bed = new TestBed(tmp);
-    }
-
+class SshTest extends BedTest {
     @Test
     void readsTheUsualOptionsWithAndWithoutValues() throws Exception {
         var r = Ssh.parse(List.of("-i", "~/.ssh/id_ed25519", "-oStrictHostKeyChecking=no", "-o", "BatchMode=yes",

@@ -6,22 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class UsersTest {
-    @TempDir
-    Path tmp;
-    TestBed bed;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        bed = new TestBed(tmp);
-    }
-
+class UsersTest extends BedTest {
     private String passwd(String ip) throws IOException {
         return Files.readString(bed.etc(ip).resolve("passwd"));
     }
