@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * downloaded at install (the keychain binding {@code keytar}, the fallback {@code node-pty}) are loaded only when
  * they work; an API key given in the environment needs no keychain.
  */
-final class AgentInstall {
+public final class AgentInstall {
     private static final long NPM_TIMEOUT_MINUTES = 10;
     private static final long CHECK_TIMEOUT_SECONDS = 60;
 
@@ -50,7 +50,7 @@ final class AgentInstall {
     private AgentInstall() {}
 
     /** The installed {@code opencode} executable, or empty (see {@link #skipReason()}). */
-    static synchronized Optional<Path> opencode() {
+    public static synchronized Optional<Path> opencode() {
         return program(OPENCODE);
     }
 
@@ -58,17 +58,17 @@ final class AgentInstall {
      * The installed {@code gemini} entry point, the script {@code .bin/gemini} links to (run by {@code node} through
      * its shebang), or empty (see {@link #geminiSkipReason()}).
      */
-    static synchronized Optional<Path> gemini() {
+    public static synchronized Optional<Path> gemini() {
         return program(GEMINI);
     }
 
     /** Why {@link #opencode()} is empty, for a test's assumption message. */
-    static synchronized String skipReason() {
+    public static synchronized String skipReason() {
         return skipReason(OPENCODE);
     }
 
     /** Why {@link #gemini()} is empty, for a test's assumption message. */
-    static synchronized String geminiSkipReason() {
+    public static synchronized String geminiSkipReason() {
         return skipReason(GEMINI);
     }
 
