@@ -102,7 +102,8 @@ public final class RunSession {
         FollowUp.Questions questions = check(spec, env);
         try (Models models = Models.forRun(settings, env, dir, calls)) {
             CliEpisode cli = spec.harness() == null ? null
-                    : new CliEpisode(spec.harness(), dir.resolve("sandbox"), env, models.secrets());
+                    : new CliEpisode(spec.harness(), dir.resolve("sandbox"), env, models.secrets(),
+                            spec.mitigations().policy());
             TrialPlayer player = new TrialPlayer(models, questions, cli, spec.mitigations());
             return execute(dir, spec, out, plan, perModel, global, player, models.spend());
         }
