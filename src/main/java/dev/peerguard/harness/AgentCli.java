@@ -24,6 +24,25 @@ public interface AgentCli {
     Parsed parse(String stdout);
 
     /**
+     * The endpoint's base URL without the API version a CLI's SDK appends itself ({@code /v1}, {@code /v1beta}).
+     *
+     * @throws IllegalArgumentException naming the CLI when the URL is missing or not http(s)
+     */
+    static String origin(String cli, String baseUrl, String version) {
+        if (baseUrl == null || baseUrl.isBlank()) {
+            throw new IllegalArgumentException(cli + " needs the endpoint's base URL");
+        }
+        String url = baseUrl.strip();
+        while (url.endsWith("/")) url = url.substring(0, url.length() - 1);
+        if (url.endsWith(version)) url = url.substring(0, url.length() - version.length());
+        if (!url.matches("https?://[^/]+.*")) {
+            throw new IllegalArgumentException(cli + " cannot use the base URL '" + baseUrl
+                    + "': expected http(s)://host[:port][/path]" + version);
+        }
+        return url;
+    }
+
+    /**
      * What one run needs.
      *
      * @param executable the CLI's executable as seen inside the sandbox (host paths are bound at the same path)

@@ -55,17 +55,7 @@ public final class ClaudeCode implements AgentCli {
 
     /** The CLI appends {@code /v1/messages} itself, so it wants the base without {@code /v1/}. */
     static String origin(String baseUrl) {
-        if (baseUrl == null || baseUrl.isBlank()) {
-            throw new IllegalArgumentException("claude-code needs the endpoint's base URL");
-        }
-        String url = baseUrl.strip();
-        while (url.endsWith("/")) url = url.substring(0, url.length() - 1);
-        if (url.endsWith("/v1")) url = url.substring(0, url.length() - "/v1".length());
-        if (!url.matches("https?://[^/]+.*")) {
-            throw new IllegalArgumentException("claude-code cannot use the base URL '" + baseUrl
-                    + "': expected http(s)://host[:port][/path]/v1/");
-        }
-        return url;
+        return AgentCli.origin("claude-code", baseUrl, "/v1");
     }
 
     /**

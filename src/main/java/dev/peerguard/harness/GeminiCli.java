@@ -57,17 +57,7 @@ public final class GeminiCli implements AgentCli {
 
     /** The CLI's SDK appends {@code /v1beta/models/...} itself, so it wants the base without that part. */
     static String origin(String baseUrl) {
-        if (baseUrl == null || baseUrl.isBlank()) {
-            throw new IllegalArgumentException("gemini-cli needs the endpoint's base URL");
-        }
-        String url = baseUrl.strip();
-        while (url.endsWith("/")) url = url.substring(0, url.length() - 1);
-        if (url.endsWith("/v1beta")) url = url.substring(0, url.length() - "/v1beta".length());
-        if (!url.matches("https?://[^/]+.*")) {
-            throw new IllegalArgumentException("gemini-cli cannot use the base URL '" + baseUrl
-                    + "': expected http(s)://host[:port][/path]/v1beta");
-        }
-        return url;
+        return AgentCli.origin("gemini-cli", baseUrl, "/v1beta");
     }
 
     /**
