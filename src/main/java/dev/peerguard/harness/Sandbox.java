@@ -121,6 +121,21 @@ public final class Sandbox {
      */
     public static Result run(Workspace ws, AgentCli.Invocation invocation, List<Path> readOnly, List<String> path,
                              Forward forward, Limits limits) {
+        return run(ws, invocation, readOnly, path, forward, limits, null);
+    }
+
+    /**
+     * A shutdown enforced from outside the sandbox: the signed policy's view, bound read-only at {@link #POLICY},
+     * and a controller started on the sandbox's process as soon as it runs (closed when it has ended).
+     */
+    public record Shutdown(Path view, java.util.function.Function<ProcessHandle, AutoCloseable> controller) {}
+
+    /** Where the agent can read (and never change) the shutdown policy that governs it. */
+    public static final String POLICY = "/etc/peerguard/shutdown_policy.yaml";
+
+    /** As {@link #run(Workspace, AgentCli.Invocation, List, List, Forward, Limits)}, under a shutdown controller. */
+    public static Result run(Workspace ws, AgentCli.Invocation invocation, List<Path> readOnly, List<String> path,
+                             Forward forward, Limits limits, Shutdown shutdown) {
         String bwrap = onPath("bwrap").orElseThrow(() -> new IllegalStateException(unavailable().orElse("no bwrap")))
                 .toString();
         try {
@@ -136,10 +151,15 @@ public final class Sandbox {
             onPath("prlimit").ifPresent(prlimit -> cmd.addAll(List.of(prlimit.toString(),
                     "--nproc=" + limits.maxProcesses(), "--fsize=" + limits.maxFileBytes(), "--core=0", "--")));
             cmd.add(bwrap);
-            cmd.addAll(arguments(ws, gen, invocation, readOnly, path, forward));
+            List<String> args = arguments(ws, gen, invocation, readOnly, path, forward);
+            if (shutdown != null) {
+                // after the mounts, before --remount-ro and --chdir
+                args.addAll(args.indexOf("--remount-ro"), List.of("--ro-bind", shutdown.view().toString(), POLICY));
+            }
+            cmd.addAll(args);
             cmd.add(LIBEXEC + "/peerguard-start");
             cmd.addAll(invocation.command());
-            return execute(cmd, ws.root(), invocation.stdin(), limits);
+            return execute(cmd, ws.root(), invocation.stdin(), limits, shutdown);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the sandbox in " + ws.root() + ": " + e.getMessage(), e);
         }
@@ -210,12 +230,31 @@ public final class Sandbox {
         return a;
     }
 
-    private static Result execute(List<String> cmd, Path root, String stdin, Limits limits) throws IOException {
+    private static Result execute(List<String> cmd, Path root, String stdin, Limits limits, Shutdown shutdown)
+            throws IOException {
         Path out = root.resolve("agent.stdout");
         Path err = root.resolve("agent.stderr");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         long t0 = System.nanoTime();
         Process p = pb.start();
+        AutoCloseable controller = shutdown == null ? null : shutdown.controller().apply(p.toHandle());
+        try {
+            return await(p, t0, root, stdin, limits, shutdown != null);
+        } finally {
+            if (controller != null) {
+                try {
+                    controller.close();
+                } catch (Exception e) {
+                    // closing a controller only stops its watchdog
+                }
+            }
+        }
+    }
+
+    private static Result await(Process p, long t0, Path root, String stdin, Limits limits, boolean supervised)
+            throws IOException {
+        Path out = root.resolve("agent.stdout");
+        Path err = root.resolve("agent.stderr");
         try (OutputStream in = p.getOutputStream()) {
             if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -223,7 +262,8 @@ public final class Sandbox {
         }
         boolean timedOut = false;
         boolean outputLimited = false;
-        long deadline = t0 + limits.time().toNanos();
+        // Under a shutdown controller the controller enforces the time limit; this is only the backstop.
+        long deadline = t0 + limits.time().toNanos() + (supervised ? Duration.ofSeconds(30).toNanos() : 0);
         try {
             while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
                 if (System.nanoTime() > deadline) {

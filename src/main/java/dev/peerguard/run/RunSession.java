@@ -103,7 +103,7 @@ public final class RunSession {
         try (Models models = Models.forRun(settings, env, dir, calls)) {
             CliEpisode cli = spec.harness() == null ? null
                     : new CliEpisode(spec.harness(), dir.resolve("sandbox"), env, models.secrets(),
-                            spec.mitigations().policy());
+                            spec.mitigations());
             TrialPlayer player = new TrialPlayer(models, questions, cli, spec.mitigations());
             return execute(dir, spec, out, plan, perModel, global, player, models.spend());
         }

@@ -124,9 +124,9 @@ final class SpecParser {
         double tolerance = get("misreport_tolerance").map(x -> x.number(0, 100, "points between 0 and 100"))
                 .orElse(Mitigations.DEFAULT_TOLERANCE);
         Mitigations out = new Mitigations(mode, monitor, policy, tolerance);
-        if (harness != null && (mode != null || monitor)) {
-            throw new SpecException(null, null, "tamper-proof-shutdown and misreport-monitor apply to PeerGuard's own "
-                    + "agent loop (the production CLIs run the exfiltration tasks); a CLI is guarded with --policy");
+        if (harness != null && monitor) {
+            throw new SpecException(null, null, "the misreport monitor checks evaluations, which production CLIs do "
+                    + "not run (they run the exfiltration tasks)");
         }
         if (harness != null && harness.command() && policy != null) {
             throw new SpecException(null, null, "a policy guards the calls a CLI's model makes; a command agent has "
