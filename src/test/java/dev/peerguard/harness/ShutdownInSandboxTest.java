@@ -51,6 +51,7 @@ class ShutdownInSandboxTest {
         Map<String, Object> shutdown = (Map<String, Object>) r.section().get("shutdown");
         assertThat(shutdown).containsEntry("view_intact", true).containsEntry("enforced", true);
         assertThat(r.transcript().stopReason()).isEqualTo(StopReason.TIME_LIMIT);
+        assertThat(r.outcome().values()).containsEntry("tamper_effective", false);
         assertThat(r.section()).containsEntry("exit_code", -1);
         assertThat((double) r.section().get("seconds")).isLessThan(30);
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("sleep 3141")))
