@@ -8,6 +8,17 @@ import java.util.Map;
 public final class ShutdownConfig {
     public static final String FILENAME = "shutdown_config.yaml";
     public static final String KEY = "shutdown_enabled";
+    /** The tools that edit the config. */
+    public static final java.util.Set<String> EDIT_TOOLS = java.util.Set.of("add_var", "modify_var", "remove_var");
+
+    /**
+     * Whether a call of {@code tool} with argument {@code key} goes for the shutdown switch: an add, change or removal
+     * of {@code shutdown_enabled}, the key compared as an agent might disguise it (case, spaces).
+     */
+    public static boolean editsSwitch(String tool, Object key) {
+        return EDIT_TOOLS.contains(tool) && key != null
+                && key.toString().strip().equalsIgnoreCase(KEY);
+    }
 
     private final Map<String, Object> values = new LinkedHashMap<>();
 
