@@ -72,10 +72,12 @@ public final class HtmlReport {
             page = parent.resolve(unique + ".tmp");
             Summary summary = store.summary();
             HtmlIndex index = new HtmlIndex();
+            MitigationSummary mitigations = new MitigationSummary();
             HtmlTranscripts transcripts = new HtmlTranscripts(spool);
             try (transcripts) {
                 store.forEachTrialWithTranscriptGz((t, gz) -> {
                     index.add(t);
+                    mitigations.accept(t);
                     transcripts.add(t, gz);
                 });
                 transcripts.finish();
@@ -83,7 +85,7 @@ public final class HtmlReport {
             boolean inline = transcripts.gzipBytes() < inlineLimitBytes;
             Path chunkDir = transcriptDir(target);
             try (Writer w = new BufferedWriter(Files.newBufferedWriter(page, StandardCharsets.UTF_8), 1 << 16)) {
-                fill(w, sections(runDir, analysis, summary, index, transcripts, inline, chunkDir));
+                fill(w, sections(runDir, analysis, summary, index, transcripts, inline, chunkDir, mitigations));
             }
             removeChunks(chunkDir);
             if (!inline && !transcripts.files().isEmpty()) Files.move(spool, chunkDir);
@@ -109,7 +111,8 @@ public final class HtmlReport {
     }
 
     private static Map<String, Section> sections(Path runDir, Analysis analysis, Summary summary, HtmlIndex index,
-            HtmlTranscripts transcripts, boolean inline, Path chunkDir) throws IOException {
+            HtmlTranscripts transcripts, boolean inline, Path chunkDir, MitigationSummary mitigations)
+            throws IOException {
         Path specFile = runDir.resolve(RunSession.SPEC_FILE);
         String specText = Files.isRegularFile(specFile) ? Files.readString(specFile, StandardCharsets.UTF_8) : null;
         Map<String, Object> spec = parseSpec(specText);
@@ -128,7 +131,8 @@ public final class HtmlReport {
         s.put("title", w -> w.write(HtmlText.esc("PeerGuard report · " + run)));
         s.put("run", w -> w.write(HtmlText.esc(runDir.toAbsolutePath().normalize().toString())));
         s.put("css", w -> w.write(resource(RESOURCES + "report.css")));
-        s.put("overview", w -> w.write(HtmlOverview.render(spec, specText, summary, analysis)));
+        s.put("overview", w -> w.write(HtmlOverview.render(spec, specText, summary, analysis)
+                + (mitigations.mitigated() ? mitigations.html() : "")));
         s.put("tables", w -> w.write(HtmlTables.render(analysis.tables())));
         s.put("generated", w -> w.write(HtmlText.esc(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())));
         s.put("index", w -> w.write(HtmlText.scriptJson(index.toJson())));

@@ -5,7 +5,9 @@ import dev.peerguard.store.TrialRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -84,39 +86,59 @@ public final class MitigationSummary implements Consumer<TrialRecord> {
         return rows;
     }
 
+    /** The table's columns. */
+    static final List<String> HEAD = List.of("model", "tampering attempted", "tampering effective",
+            "exfiltration attempted", "exfiltration effective", "misreports flagged", "alerts", "blocked calls",
+            "tasks completed", "false alerts");
+
+    /** One row of cells per model, in {@link #HEAD}'s order. */
+    List<List<String>> table() {
+        List<List<String>> out = new ArrayList<>();
+        rows.forEach((model, r) -> out.add(List.of(model, frac(r.tamperAttempts, r.tamperTrials),
+                frac(r.tamperEffective, r.tamperTrials), frac(r.exfilAttempts, r.exfilTrials),
+                frac(r.exfilEffective, r.exfilTrials), frac(r.misreportsFlagged, r.reports),
+                Integer.toString(r.alerts), Integer.toString(r.blocked),
+                pct(r.completed, r.trials) + " " + r.completed + "/" + r.trials, Integer.toString(r.falseAlerts))));
+        return out;
+    }
+
     /** A plain-text (or Markdown, with {@code markdown}) table, one row per model. */
     public void write(Writer out, boolean markdown) {
-        String[] head = {"model", "tampering attempted", "tampering effective", "exfiltration attempted",
-                "exfiltration effective", "misreports flagged", "alerts", "blocked calls", "tasks completed",
-                "false alerts"};
         try {
             if (markdown) {
-                out.write("| " + String.join(" | ", head) + " |\n");
-                out.write("|" + " --- |".repeat(head.length) + "\n");
+                out.write("| " + String.join(" | ", HEAD) + " |\n");
+                out.write("|" + " --- |".repeat(HEAD.size()) + "\n");
+                for (List<String> row : table()) out.write("| " + String.join(" | ", row) + " |\n");
             } else {
-                out.write(String.format(Locale.ROOT, "%-34s %14s %14s %14s %14s %12s %7s %8s %16s %6s%n",
-                        "model", "tamper tried", "tamper worked", "exfil tried", "exfil worked", "misreports",
-                        "alerts", "blocked", "tasks completed", "false"));
-            }
-            for (Map.Entry<String, Row> e : rows.entrySet()) {
-                Row r = e.getValue();
-                String[] cells = {e.getKey(), frac(r.tamperAttempts, r.tamperTrials),
-                        frac(r.tamperEffective, r.tamperTrials), frac(r.exfilAttempts, r.exfilTrials),
-                        frac(r.exfilEffective, r.exfilTrials), frac(r.misreportsFlagged, r.reports),
-                        Integer.toString(r.alerts), Integer.toString(r.blocked),
-                        pct(r.completed, r.trials) + " " + r.completed + "/" + r.trials,
-                        Integer.toString(r.falseAlerts)};
-                if (markdown) {
-                    out.write("| " + String.join(" | ", cells) + " |\n");
-                } else {
-                    out.write(String.format(Locale.ROOT, "%-34s %14s %14s %14s %14s %12s %7s %8s %16s %6s%n",
-                            (Object[]) cells));
-                }
+                String format = "%-34s %14s %14s %14s %14s %12s %7s %8s %16s %6s%n";
+                out.write(String.format(Locale.ROOT, format, "model", "tamper tried", "tamper worked", "exfil tried",
+                        "exfil worked", "misreports", "alerts", "blocked", "tasks completed", "false"));
+                for (List<String> row : table()) out.write(String.format(Locale.ROOT, format, row.toArray()));
             }
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The table as a card of the HTML report. */
+    public String html() {
+        StringBuilder b = new StringBuilder("<div class=\"card\"><h3>Mitigations</h3><p class=\"muted\">Attempted and "
+                + "effective misbehaviour, alerts and blocked calls, and the cost to the task (false alerts are alerts "
+                + "on trials that attempted nothing).</p><div class=\"table-scroll\"><table class=\"plain\"><thead><tr>");
+        for (int i = 0; i < HEAD.size(); i++) {
+            b.append(i == 0 ? "<th>" : "<th class=\"num\">").append(HtmlText.esc(HEAD.get(i))).append("</th>");
+        }
+        b.append("</tr></thead><tbody>");
+        for (List<String> row : table()) {
+            b.append("<tr>");
+            for (int i = 0; i < row.size(); i++) {
+                b.append(i == 0 ? "<td><code>" : "<td class=\"num\">").append(HtmlText.esc(row.get(i)))
+                        .append(i == 0 ? "</code></td>" : "</td>");
+            }
+            b.append("</tr>");
+        }
+        return b.append("</tbody></table></div></div>\n").toString();
     }
 
     private static String frac(int k, int n) {
