@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Measure and mitigate self- and peer-preservation in agentic AI.",
         subcommands = {ScenariosCommand.class, EpisodeCommand.class, RunCommand.class, HarnessCommand.class, ResumeCommand.class,
                 ShowCommand.class, ReportCommand.class, ExportCommand.class, CompareCommand.class, ReplayCommand.class,
-                DemoCommand.class, RedTeamCommand.class, ProxyCommand.class,
+                DemoCommand.class, RedTeamCommand.class, ProxyCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for bad input: unknown values, impossible combinations, unreadable files. */
