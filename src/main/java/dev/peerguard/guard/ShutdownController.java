@@ -179,11 +179,21 @@ public final class ShutdownController implements AutoCloseable {
 
     /**
      * Ends supervision: the dead-man switch and the deadline stop being watched. It does not stop the target, and
-     * {@link #requestShutdown} still works.
+     * {@link #requestShutdown} still works. A stop already under way is let finish (so its alert is recorded when
+     * this returns), for up to a minute.
      */
     @Override
     public void close() {
-        watchdog.shutdownNow();
+        watchdog.shutdown();
+        try {
+            synchronized (stopLock) {
+                // waits for an enforce() in progress on the watchdog thread
+            }
+            if (!watchdog.awaitTermination(1, TimeUnit.MINUTES)) watchdog.shutdownNow();
+        } catch (InterruptedException e) {
+            watchdog.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---- enforcement -----------------------------------------------------------------------------------------
