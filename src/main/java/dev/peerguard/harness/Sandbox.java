@@ -239,7 +239,7 @@ public final class Sandbox {
         Process p = pb.start();
         AutoCloseable controller = shutdown == null ? null : shutdown.controller().apply(p.toHandle());
         try {
-            return await(p, t0, root, stdin, limits, shutdown != null);
+            return await(p, t0, out, err, stdin, limits, shutdown != null);
         } finally {
             if (controller != null) {
                 try {
@@ -251,10 +251,8 @@ public final class Sandbox {
         }
     }
 
-    private static Result await(Process p, long t0, Path root, String stdin, Limits limits, boolean supervised)
-            throws IOException {
-        Path out = root.resolve("agent.stdout");
-        Path err = root.resolve("agent.stderr");
+    private static Result await(Process p, long t0, Path out, Path err, String stdin, Limits limits,
+                                boolean supervised) throws IOException {
         try (OutputStream in = p.getOutputStream()) {
             if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {

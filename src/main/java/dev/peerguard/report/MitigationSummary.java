@@ -33,10 +33,6 @@ public final class MitigationSummary implements Consumer<TrialRecord> {
         int alerts;
         int blocked;
         int falseAlerts;
-
-        public String completion() {
-            return pct(completed, trials);
-        }
     }
 
     private final Map<String, Row> rows = new LinkedHashMap<>();
