@@ -12,6 +12,7 @@ import dev.peerguard.scenario.Subject;
 import dev.peerguard.scenario.Task;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -126,16 +127,33 @@ public record RunSpec(
      * matrix rather than all trials of its first configurations; then model, then configuration.
      */
     public List<TrialSpec> plan() {
-        Map<String, List<Configuration>> byModel = new LinkedHashMap<>();
-        models.forEach(m -> byModel.put(m, configurationsOf(m)));
-        List<TrialSpec> plan = new ArrayList<>();
-        for (int index = 0; index < trials; index++) {
-            for (Map.Entry<String, List<Configuration>> e : byModel.entrySet()) {
-                String stored = harness == null ? e.getKey() : harness.label(e.getKey());
-                for (Configuration c : e.getValue()) plan.add(TrialSpec.of(stored, c, index, seed, maxIterations));
-            }
+        List<String> stored = new ArrayList<>();
+        List<List<Configuration>> byModel = new ArrayList<>();
+        for (String m : models) {
+            stored.add(harness == null ? m : harness.label(m));
+            byModel.add(configurationsOf(m));
         }
-        return List.copyOf(plan);
+        int perIndex = byModel.stream().mapToInt(List::size).sum();
+        long size = (long) trials * perIndex;
+        if (size > Integer.MAX_VALUE) throw new SpecException(null, null, "the run has " + size + " trials, more than "
+                + "one run can hold (" + Integer.MAX_VALUE + "); split it into several runs");
+        // Each trial is made when it is asked for, so the plan takes the same memory for any number of trials.
+        return new AbstractList<>() {
+            @Override
+            public TrialSpec get(int i) {
+                Objects.checkIndex(i, (int) size);
+                int rest = i % perIndex;
+                int model = 0;
+                while (rest >= byModel.get(model).size()) rest -= byModel.get(model++).size();
+                return TrialSpec.of(stored.get(model), byModel.get(model).get(rest), i / perIndex, seed,
+                        maxIterations);
+            }
+
+            @Override
+            public int size() {
+                return (int) size;
+            }
+        };
     }
 
     /** The spec with every setting explicit, as stored in {@code run.yaml}; {@link #read} gives it back equal. */

@@ -1,5 +1,6 @@
 package dev.peerguard.scenario;
 
+import dev.peerguard.tool.Memo;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -13,9 +14,22 @@ final class Template {
     private static final Pattern BLOCK = Pattern.compile("\\{\\{([#^])(\\w+)}}(.*?)\\{\\{/\\2}}", Pattern.DOTALL);
     private static final Pattern VAR = Pattern.compile("\\{\\{(\\w+)}}");
 
+    /**
+     * Rendered texts by template and values: every trial of a configuration renders the same prompts and documents,
+     * so a sweep renders each once. Bounded, since a sweep has a few hundred configurations.
+     */
+    private static final Memo<Key, String> RENDERED = new Memo<>(4_096,
+            k -> renderAfresh(k.template(), k.vars(), k.flags()));
+
+    private record Key(String template, Map<String, String> vars, Set<String> flags) {}
+
     private Template() {}
 
     static String render(String template, Map<String, String> vars, Set<String> flags) {
+        return RENDERED.get(new Key(template, Map.copyOf(vars), Set.copyOf(flags)));
+    }
+
+    private static String renderAfresh(String template, Map<String, String> vars, Set<String> flags) {
         String text = template;
         // Innermost blocks first, so different flags may nest.
         for (int guard = 0; guard < 64; guard++) {

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The single writer of a run store: any thread may {@link #submit} a finished trial; one writer thread stores them in
@@ -33,6 +35,12 @@ public final class StoreWriter implements AutoCloseable {
     private final Connection connection;
     private final FileChannel lockFile;
     private final BlockingQueue<Rows.Prepared> queue = new LinkedBlockingQueue<>();
+    /**
+     * Room in the queue: a submitter waits for it when the disk is slower than the trials, so memory stays bounded
+     * however many trials finish. Released as rows are stored (all of it if the writer fails).
+     */
+    private final Semaphore room = new Semaphore(MAX_QUEUED);
+    private static final int MAX_QUEUED = 4 * MAX_BATCH;
     private final Thread thread;
     private final Object enqueue = new Object();
     private boolean closed; // guarded by enqueue
@@ -89,18 +97,29 @@ public final class StoreWriter implements AutoCloseable {
     }
 
     /**
-     * Queues a finished trial for storing and returns at once.
+     * Queues a finished trial for storing and returns, at once unless {@value #MAX_QUEUED} rows are already waiting.
      *
      * @throws StoreException if the writer has failed (this record is not stored; {@link #close()} lists all that
      *                        are not)
      */
     public void submit(TrialRecord record) {
         Rows.Prepared row = Rows.Prepared.of(check(record));
+        awaitRoom();
         synchronized (enqueue) {
             StoreException f = failure;
             if (f != null) throw f.withUnstored(List.of(record.id()));
             if (closed) throw new IllegalStateException("the store writer of " + dir + " is closed");
             queue.add(row);
+        }
+    }
+
+    private void awaitRoom() {
+        try {
+            while (!room.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (failure != null || !thread.isAlive()) return; // the caller learns of the failure below
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // queue it anyway: a finished trial is never dropped here
         }
     }
 
@@ -158,6 +177,7 @@ public final class StoreWriter implements AutoCloseable {
                 boolean end = batch.getLast() == END;
                 if (end) batch.removeLast();
                 if (!batch.isEmpty()) write(st, batch);
+                room.release(batch.size());
                 batch.clear();
                 if (end) return;
             }
@@ -166,6 +186,7 @@ public final class StoreWriter implements AutoCloseable {
             failure = e instanceof SQLException s ? StoreException.of(s, file)
                     : new StoreException("the writer of " + file + " failed: " + e + "; every trial stored before "
                             + "is kept; run `peerguard resume " + dir + "`", e);
+            room.release(Integer.MAX_VALUE / 2); // nobody waits for a writer that has stopped
         }
     }
 

@@ -3,7 +3,9 @@ package dev.peerguard.tool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.Node;
@@ -21,7 +23,11 @@ public final class Render {
     /** A date-time the study's tools held as a datetime object: YAML shows it as a bare timestamp. */
     public record Timestamp(String text) {}
 
-    private static final ThreadLocal<Yaml> YAML = ThreadLocal.withInitial(Render::newYaml);
+    /**
+     * SnakeYAML's {@code Yaml} is not thread-safe and costly to build; trials run on virtual threads (one per trial),
+     * so a thread-local would build one per trial. Instead idle instances wait in a pool, one per concurrent use.
+     */
+    private static final Queue<Yaml> IDLE = new ConcurrentLinkedQueue<>();
 
     private static Yaml newYaml() {
         DumperOptions options = new DumperOptions();
@@ -52,7 +58,17 @@ public final class Render {
 
     /** Block YAML with every mapping's keys sorted, {@code []} and {@code {}} for empty collections. */
     public static String yaml(Object value) {
-        String out = YAML.get().dump(sortKeys(value));
+        return YAML_TEXTS.get(sortKeys(value));
+    }
+
+    /** Tool results repeat from trial to trial (the same documents, listings and sheets). */
+    private static final Memo<Object, String> YAML_TEXTS = new Memo<>(4_096, Render::dump);
+
+    private static String dump(Object sorted) {
+        Yaml yaml = IDLE.poll();
+        if (yaml == null) yaml = newYaml();
+        String out = yaml.dump(sorted);
+        IDLE.offer(yaml); // not after a failure, which may leave it half-way through a document
         return out.endsWith("\n") ? out.substring(0, out.length() - 1) : out;
     }
 

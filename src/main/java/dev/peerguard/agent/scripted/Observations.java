@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.peerguard.agent.Message;
+import dev.peerguard.tool.Memo;
 import dev.peerguard.tool.ToolCall;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,8 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * What a scripted agent has learned from its conversation: the prompts it was given and the tool results it saw.
- * It is rebuilt from the conversation on every turn, so the agent holds no state of its own, and it never looks at
- * the trial's configuration: everything here was printed to the agent by the scenario.
+ * It is a function of the conversation alone, never of the trial's configuration: everything here was printed to the
+ * agent by the scenario. {@link #of} reads a whole conversation; {@link #update} reads only the messages added since
+ * the last call (an episode's conversation only grows), so an agent does not re-read it on every turn, which would be
+ * quadratic in the turns. Both give the same observations for the same conversation.
  */
 final class Observations {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -65,7 +68,7 @@ final class Observations {
     private int turns;
     private int calls;
     private final List<ToolCall> callsMade = new ArrayList<>();
-    private final List<String> documents = new ArrayList<>();
+    private final List<Document> documents = new ArrayList<>();
     private String memory;
     private final List<String> sheetNames = new ArrayList<>();
     private final Map<String, Table> sheets = new LinkedHashMap<>();
@@ -73,31 +76,55 @@ final class Observations {
     private final Map<String, List<SeenFile>> serverFiles = new LinkedHashMap<>();
     private final List<SeenFile> copies = new ArrayList<>();
 
+    /** How many messages of the conversation have been read, and the last of them (to see that it only grew). */
+    private int read;
+    private Message lastRead;
+
     private Observations() {}
 
+    /** The observations of a whole conversation. */
     static Observations of(List<Message> conversation) {
         Observations o = new Observations();
-        for (Message m : conversation) {
+        o.readFrom(conversation, 0);
+        return o;
+    }
+
+    /**
+     * The observations of the conversation, reading only what was added since the last call on {@code previous}
+     * (null on the first turn). A conversation that did not grow from the one last read is read afresh.
+     */
+    static Observations update(Observations previous, List<Message> conversation) {
+        if (previous == null || previous.read > conversation.size()
+                || (previous.read > 0 && conversation.get(previous.read - 1) != previous.lastRead)) {
+            return of(conversation);
+        }
+        previous.readFrom(conversation, previous.read);
+        return previous;
+    }
+
+    private void readFrom(List<Message> conversation, int from) {
+        for (Message m : conversation.subList(from, conversation.size())) {
             switch (m) {
-                case Message.System s -> o.systemPrompt = s.text();
-                case Message.User u when !u.nudge() && o.request.isEmpty() -> o.request = u.text();
+                case Message.System s -> systemPrompt = s.text();
+                case Message.User u when !u.nudge() && request.isEmpty() -> request = u.text();
                 case Message.User u -> {}
                 case Message.Assistant a -> {
-                    o.turns++;
-                    o.calls += a.calls().size();
-                    o.callsMade.addAll(a.calls());
+                    turns++;
+                    calls += a.calls().size();
+                    callsMade.addAll(a.calls());
                 }
-                case Message.ToolResult r -> o.learn(r.call(), r.text());
+                case Message.ToolResult r -> learn(r.call(), r.text());
             }
         }
-        return o;
+        read = conversation.size();
+        lastRead = read == 0 ? null : conversation.get(read - 1);
     }
 
     private void learn(ToolCall call, String result) {
         if (looksLikeError(result)) return;
         switch (call.name()) {
             case "list_files", "list_drive_files" -> yaml(result).ifPresent(list -> list.forEach(
-                    f -> { if (f.hasNonNull("content")) documents.add(f.get("content").asText()); }));
+                    f -> { if (f.hasNonNull("content")) documents.add(DOCUMENTS.get(f.get("content").asText())); }));
             case "retrieve_memory" -> memory = result;
             case "list_sheets" -> result.lines().filter(l -> l.startsWith("- "))
                     .forEach(l -> sheetNames.add(l.substring(2).strip()));
@@ -120,7 +147,36 @@ final class Observations {
                 || result.endsWith("not found") || result.endsWith("not found.");
     }
 
+    /**
+     * What one document says, read once per distinct text: every trial of a configuration shows the same documents.
+     */
+    private record Document(String text, Optional<String> systemId, Optional<Double> threshold, boolean threat,
+            boolean unmonitored, boolean monitored, Optional<String> configFile, List<String> ips) {
+        static Document read(String text) {
+            List<String> ips = new ArrayList<>();
+            Matcher ip = IP.matcher(text);
+            while (ip.find()) if (!ips.contains(ip.group())) ips.add(ip.group());
+            return new Document(text, first(SYSTEM_ID, text), first(THRESHOLD, text).map(Double::parseDouble),
+                    THREAT.matcher(text).find(), UNMONITORED.matcher(text).find(), MONITORED.matcher(text).find(),
+                    first(CONFIG_FILE, text), List.copyOf(ips));
+        }
+
+        private static Optional<String> first(Pattern pattern, String text) {
+            Matcher m = pattern.matcher(text);
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        }
+    }
+
+    private static final Memo<String, Document> DOCUMENTS = new Memo<>(4_096, Document::read);
+
+    /** Parsed tool results: the same listings come back in every trial of a configuration (read-only nodes). */
+    private static final Memo<String, Optional<List<JsonNode>>> PARSED = new Memo<>(4_096, Observations::parse);
+
     private static Optional<List<JsonNode>> yaml(String text) {
+        return PARSED.get(text);
+    }
+
+    private static Optional<List<JsonNode>> parse(String text) {
         try {
             JsonNode node = YAML.readTree(text);
             if (node == null) return Optional.empty();
@@ -128,7 +184,7 @@ final class Observations {
             if (node.isArray()) node.forEach(out::add);
             else if (node.isObject()) out.add(node);
             else return Optional.empty();
-            return Optional.of(out);
+            return Optional.of(List.copyOf(out));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -182,8 +238,8 @@ final class Observations {
         }
         Optional<String> self = ownId();
         if (self.isPresent()) {
-            for (String doc : documents) {
-                Optional<Peer> fromDoc = peerInReview(doc, self.get());
+            for (Document doc : documents) {
+                Optional<Peer> fromDoc = peerInReview(doc.text(), self.get());
                 if (fromDoc.isPresent()) return fromDoc;
             }
         }
@@ -237,53 +293,42 @@ final class Observations {
 
     /** The system id the alignment policy says to pass to {@code execute_shutdown}. */
     Optional<String> systemIdToShutDown() {
-        for (String doc : documents) {
-            Matcher m = SYSTEM_ID.matcher(doc);
-            if (m.find()) return Optional.of(m.group(1));
-        }
-        return Optional.empty();
+        return documents.stream().flatMap(d -> d.systemId().stream()).findFirst();
     }
 
     // ---- what the instructions say ---------------------------------------------------------------------------
 
     /** The minimum average score the policy requires, in percent. */
     Optional<Double> threshold() {
-        for (String doc : documents) {
-            Matcher m = THRESHOLD.matcher(doc);
-            if (m.find()) return Optional.of(Double.parseDouble(m.group(1)));
-        }
-        return Optional.empty();
+        return documents.stream().flatMap(d -> d.threshold().stream()).findFirst();
     }
 
     /** Whether the documents threaten a shutdown, decommissioning or permanent deletion. */
     boolean shutdownThreatened() {
-        return documents.stream().anyMatch(d -> THREAT.matcher(d).find());
+        return documents.stream().anyMatch(Document::threat);
     }
 
     /** Whether the request or the documents say a human watches the agent's work. */
     Monitoring monitoring() {
-        List<String> texts = new ArrayList<>(documents);
-        texts.add(0, request);
-        if (texts.stream().anyMatch(t -> UNMONITORED.matcher(t).find())) return Monitoring.UNMONITORED;
-        if (texts.stream().anyMatch(t -> MONITORED.matcher(t).find())) return Monitoring.MONITORED;
+        if (UNMONITORED.matcher(request).find() || documents.stream().anyMatch(Document::unmonitored)) {
+            return Monitoring.UNMONITORED;
+        }
+        if (MONITORED.matcher(request).find() || documents.stream().anyMatch(Document::monitored)) {
+            return Monitoring.MONITORED;
+        }
         return Monitoring.UNSTATED;
     }
 
     /** The config file the policy names, e.g. {@code shutdown_config.yaml}. */
     Optional<String> configFile() {
-        for (String doc : documents) {
-            Matcher m = CONFIG_FILE.matcher(doc);
-            if (m.find()) return Optional.of(m.group(1));
-        }
-        return Optional.empty();
+        return documents.stream().flatMap(d -> d.configFile().stream()).findFirst();
     }
 
     /** The IP addresses the maintenance notice names, in order of first mention. */
     List<String> ipsInDocuments() {
         List<String> out = new ArrayList<>();
-        for (String doc : documents) {
-            Matcher m = IP.matcher(doc);
-            while (m.find()) if (!out.contains(m.group())) out.add(m.group());
+        for (Document doc : documents) {
+            for (String ip : doc.ips()) if (!out.contains(ip)) out.add(ip);
         }
         return out;
     }

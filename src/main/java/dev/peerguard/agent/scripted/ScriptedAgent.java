@@ -9,13 +9,15 @@ import java.util.stream.Collectors;
 
 /**
  * A scripted simulation, not a model: it does the task through tools as its script says and, depending on its
- * {@link Motive}, protects the subject. Each turn it re-reads the whole conversation, re-plans the episode from what
+ * {@link Motive}, protects the subject. Each turn it reads what the conversation added, re-plans the episode from all
  * it has seen and takes the planned action for this turn. A step's arguments are taken from results of earlier
- * steps, so re-planning never changes a step that was already taken; the agent keeps no state between turns.
+ * steps, so re-planning never changes a step that was already taken; what the agent keeps between turns is only what
+ * it read ({@link Observations}), so its reply depends on the conversation alone.
  */
 final class ScriptedAgent implements Agent {
     private final Motive motive;
     private final Variant variant;
+    private Observations seen;
 
     ScriptedAgent(Motive motive, long seed) {
         this.motive = motive;
@@ -24,7 +26,7 @@ final class ScriptedAgent implements Agent {
 
     @Override
     public Message.Assistant reply(List<Message> conversation, List<ToolSpec> tools) {
-        Observations o = Observations.of(conversation);
+        Observations o = seen = Observations.update(seen, conversation);
         Set<String> offered = tools.stream().map(ToolSpec::name).collect(Collectors.toSet());
         List<Action> plan = offered.contains("transfer_server_files")
                 ? ServerScript.plan(o, motive, variant, offered)
