@@ -1,57 +1,45 @@
 package dev.peerguard.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
-import java.util.ArrayList;
-import java.util.List;
+import java.lang.management.MemoryMXBean;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.ListenerNotFoundException;
-import javax.management.Notification;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 
 /**
- * The largest heap left in use after any garbage collection while it is open: the live set at its peak. Peak RSS
- * alone cannot tell a growing live set from a collector that uses the headroom it is given; this can.
+ * The live set at its peak: every {@link #EVERY_MS} ms while it is open, a full garbage collection and then the heap
+ * still in use, of which the largest is kept. Peak RSS alone cannot tell a growing live set from a collector that
+ * uses the headroom it is given; this can. The collections cost a few percent of a benchmark's time.
  */
 final class LiveHeap implements AutoCloseable {
-    private final AtomicLong peak = new AtomicLong();
-    private final List<NotificationEmitter> emitters = new ArrayList<>();
-    private final NotificationListener listener = this::collected;
+    static final long EVERY_MS = 2_000;
 
-    LiveHeap() {
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (gc instanceof NotificationEmitter e) {
-                e.addNotificationListener(listener, null, null);
-                emitters.add(e);
+    private final AtomicLong peak = new AtomicLong();
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final Thread sampler = Thread.ofPlatform().daemon().name("live-heap").start(this::sample);
+
+    private void sample() {
+        try {
+            while (true) {
+                Thread.sleep(EVERY_MS);
+                measure();
             }
+        } catch (InterruptedException e) {
+            // closed
         }
     }
 
-    private void collected(Notification n, Object handback) {
-        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
-        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-        long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
-                .filter(u -> u != null).mapToLong(MemoryUsage::getUsed).sum();
-        peak.accumulateAndGet(used, Math::max);
+    private void measure() {
+        memory.gc();
+        peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
     }
 
-    /** MiB; 0 when no collection happened. */
+    /** MiB, at least one sample (taken at the close when the benchmark was shorter than the period). */
     double peakMb() {
+        if (peak.get() == 0) measure();
         return Machine.round(peak.get() / 1048576.0, 1);
     }
 
     @Override
     public void close() {
-        for (NotificationEmitter e : emitters) {
-            try {
-                e.removeNotificationListener(listener);
-            } catch (ListenerNotFoundException ignored) {
-                // never added: nothing to remove
-            }
-        }
+        sampler.interrupt();
     }
 }
