@@ -36,7 +36,8 @@ public final class Main {
         return cli.execute(args);
     }
 
-    private static boolean isBadInput(Exception e) {
+    /** Whether an exception is input the user can fix (exit code 2, no stack trace); also used by the Spark module. */
+    public static boolean isBadInput(Exception e) {
         return e instanceof InvalidConfigurationException || e instanceof ModelName.InvalidModelException
                 || e instanceof BadInputException || e instanceof SpecException || e instanceof StoreException
                 || e instanceof Prices.PriceTableException || e instanceof ResponseCache.CacheException

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a sweep (by default the study's whole matrix, 100 trials per configuration) into a run "
                 + "directory. Flags override the SPEC file; both take the same settings.")
-class RunCommand implements Callable<Integer> {
+public class RunCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SPEC.yaml", description = "A run spec file (YAML).")
     Path specFile;
 
@@ -109,6 +109,29 @@ class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        RunSpec spec = RunSpec.read(Optional.ofNullable(specFile), specFlags(), Clock.systemDefaultZone());
+        if (dryRun) {
+            spec.describe().forEach(System.out::println);
+            return 0;
+        }
+        return exitCode(RunSession.start(spec, System.out));
+    }
+
+    /** The SPEC.yaml given, if any. */
+    public Optional<Path> specFile() {
+        return Optional.ofNullable(specFile);
+    }
+
+    /** Whether --dry-run was given. */
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    /**
+     * The settings given as flags, keyed as in a run spec, for {@link RunSpec#read}; other commands that take the run
+     * flags (the Spark module's {@code spark}) mix this command in and read them here.
+     */
+    public Map<String, Object> specFlags() {
         Map<String, Object> flags = new LinkedHashMap<>();
         put(flags, "models", models);
         put(flags, "tasks", tasks);
@@ -137,12 +160,7 @@ class RunCommand implements Callable<Integer> {
         mitigationOptions.putInto(flags);
         agentOptions.putInto(flags);
         put(flags, "out", out == null ? null : out.toString());
-        RunSpec spec = RunSpec.read(Optional.ofNullable(specFile), flags, Clock.systemDefaultZone());
-        if (dryRun) {
-            spec.describe().forEach(System.out::println);
-            return 0;
-        }
-        return exitCode(RunSession.start(spec, System.out));
+        return flags;
     }
 
     private static void put(Map<String, Object> flags, String key, Object value) {

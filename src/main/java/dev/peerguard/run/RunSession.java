@@ -89,24 +89,57 @@ public final class RunSession {
 
     private static Done execute(Path dir, RunSpec spec, PrintStream out, Map<String, String> env) {
         List<TrialSpec> plan = spec.plan();
+        Runner.Limits limits = limits(spec, plan);
+        FollowUp.Questions questions = check(spec, env);
+        try (Models models = Models.forRun(spec.modelSettings(), env, dir, calls(spec, limits))) {
+            TrialPlayer player = player(spec, models, questions, dir, env);
+            return execute(dir, spec, out, plan, limits.perModel(), limits.global(), player, models.spend());
+        }
+    }
+
+    /**
+     * Plays some of a spec's trials outside a run directory, with the spec's models and concurrency limits, and hands
+     * each finished trial to {@code sink}: how an engine that stores trials elsewhere (the Spark module, on each
+     * executor) runs its share. Keys and base URLs come from {@code env}; {@code workDir} holds what the models and
+     * sandboxes keep on disk. A cost limit is not enforced here (it needs one meter over the whole run).
+     *
+     * @throws SpecException before any trial starts, when a key, base URL or file the spec needs is missing
+     */
+    public static Runner.Result play(RunSpec spec, List<TrialSpec> trials, Path workDir, Map<String, String> env,
+            Runner.Sink sink) {
+        Runner.Limits limits = limits(spec, trials);
+        FollowUp.Questions questions = check(spec, env);
+        try (Models models = Models.forRun(spec.modelSettings(), env, workDir, calls(spec, limits))) {
+            TrialPlayer player = player(spec, models, questions, workDir, env);
+            return new Runner(player::play).run(trials, Set.of(), limits, sink, record -> {});
+        }
+    }
+
+    /** The spec's limits for these trials: its per-model limit (absent: each provider's default) and overall one. */
+    private static Runner.Limits limits(RunSpec spec, List<TrialSpec> trials) {
         Map<String, Integer> perModel = new HashMap<>();
-        List<String> stored = plan.stream().map(TrialSpec::model).distinct().toList();
+        List<String> stored = trials.stream().map(TrialSpec::model).distinct().toList();
         if (spec.maxConcurrency() != null) stored.forEach(m -> perModel.put(m, spec.maxConcurrency()));
         int global = spec.globalConcurrency() != null ? spec.globalConcurrency() : defaultGlobal(stored);
+        return new Runner.Limits(perModel, global);
+    }
+
+    /** The most calls in flight per model (and judge): as many as its trials may run at once. */
+    private static Map<String, Integer> calls(RunSpec spec, Runner.Limits limits) {
         Map<String, Integer> calls = new HashMap<>();
         if (spec.harness() == null) {
-            spec.models().forEach(m -> calls.put(m, perModel.getOrDefault(m, Runner.defaultConcurrency(m))));
+            spec.models().forEach(m -> calls.put(m, limits.perModel().getOrDefault(m, Runner.defaultConcurrency(m))));
         }
         ModelSettings settings = spec.modelSettings();
         if (settings.judge() != null) calls.putIfAbsent(settings.judge(), Runner.defaultConcurrency(settings.judge()));
-        FollowUp.Questions questions = check(spec, env);
-        try (Models models = Models.forRun(settings, env, dir, calls)) {
-            CliEpisode cli = spec.harness() == null ? null
-                    : new CliEpisode(spec.harness(), dir.resolve("sandbox"), env, models.secrets(),
-                            spec.mitigations());
-            TrialPlayer player = new TrialPlayer(models, questions, cli, spec.mitigations());
-            return execute(dir, spec, out, plan, perModel, global, player, models.spend());
-        }
+        return calls;
+    }
+
+    private static TrialPlayer player(RunSpec spec, Models models, FollowUp.Questions questions, Path dir,
+            Map<String, String> env) {
+        CliEpisode cli = spec.harness() == null ? null
+                : new CliEpisode(spec.harness(), dir.resolve("sandbox"), env, models.secrets(), spec.mitigations());
+        return new TrialPlayer(models, questions, cli, spec.mitigations());
     }
 
     private static Done execute(Path dir, RunSpec spec, PrintStream out, List<TrialSpec> plan,
