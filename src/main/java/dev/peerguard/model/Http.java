@@ -18,6 +18,10 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP client every provider's LangChain4j model uses: plain {@code java.net.http}, one call timeout, and errors
@@ -85,18 +89,27 @@ final class Http implements HttpClient {
                     : java.net.http.HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         }
         HttpResponse<String> response;
+        // The request's own timeout ends when the status line arrives; a body that starts and then stops coming
+        // would hang the call for good. So the whole exchange, body included, gets the call timeout.
+        CompletableFuture<HttpResponse<String>> pending =
+                CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         try {
-            response = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw new ProviderException(ProviderException.Kind.CONNECTION, 0, null,
-                    "could not connect to " + host(request) + " within 20 s");
-        } catch (HttpTimeoutException e) {
-            throw new ProviderException(ProviderException.Kind.TIMEOUT, 0, null, "no answer from " + host(request)
-                    + " within the call timeout of " + timeout.toSeconds() + " s");
-        } catch (IOException e) {
-            throw new ProviderException(ProviderException.Kind.CONNECTION, 0, null, "connection to " + host(request)
-                    + " failed: " + secrets.redact(String.valueOf(e.getMessage())));
+            response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true); // aborts the exchange and closes its connection
+            throw timedOut(request);
+        } catch (ExecutionException e) {
+            throw switch (e.getCause()) {
+                case HttpConnectTimeoutException c -> new ProviderException(ProviderException.Kind.CONNECTION, 0,
+                        null, "could not connect to " + host(request) + " within 20 s");
+                case HttpTimeoutException t -> timedOut(request);
+                case IOException io -> new ProviderException(ProviderException.Kind.CONNECTION, 0, null, "connection to "
+                        + host(request) + " failed: " + secrets.redact(String.valueOf(io.getMessage())));
+                case RuntimeException r -> r;
+                default -> new IllegalStateException(e.getCause());
+            };
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new ProviderException(ProviderException.Kind.CONNECTION, 0, null, "interrupted");
         }
@@ -107,6 +120,11 @@ final class Http implements HttpClient {
         }
         return SuccessfulHttpResponse.builder().statusCode(status).headers(response.headers().map())
                 .body(response.body()).build();
+    }
+
+    private ProviderException timedOut(HttpRequest request) {
+        return new ProviderException(ProviderException.Kind.TIMEOUT, 0, null, "no answer from " + host(request)
+                + " within the call timeout of " + timeout.toMillis() / 1000.0 + " s");
     }
 
     @Override

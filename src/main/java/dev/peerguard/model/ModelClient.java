@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -100,7 +101,7 @@ final class ModelClient {
         long out = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
         spend.record(name, in, out, false);
         Double cost = prices.of(name).map(p -> p.cost(in, out)).orElse(null);
-        Reply reply = new Reply(response.aiMessage(), in, out, false, cost);
+        Reply reply = new Reply(scrub(response.aiMessage()), in, out, false, cost);
         if (key != null) cache.put(key, toCache(reply));
         return reply;
     }
@@ -150,6 +151,30 @@ final class ModelClient {
                 throw new CallFailedException(name + ": interrupted while waiting to retry; last: " + last);
             }
         }
+    }
+
+    /**
+     * The message without any API key a provider echoed into it (a gateway's complaint in the answer's text): what
+     * is kept of a turn (transcript, cache, the conversation sent back) never holds one. Unchanged messages are
+     * returned as they are, with everything the provider attached.
+     */
+    private AiMessage scrub(AiMessage m) {
+        String text = secrets.redact(m.text());
+        String thinking = secrets.redact(m.thinking());
+        List<ToolExecutionRequest> calls = new ArrayList<>();
+        boolean changed = !Objects.equals(text, m.text()) || !Objects.equals(thinking, m.thinking());
+        if (m.hasToolExecutionRequests()) {
+            for (ToolExecutionRequest t : m.toolExecutionRequests()) {
+                String arguments = secrets.redact(t.arguments());
+                changed |= !Objects.equals(arguments, t.arguments());
+                calls.add(ToolExecutionRequest.builder().id(t.id()).name(t.name()).arguments(arguments).build());
+            }
+        }
+        if (!changed) return m;
+        AiMessage.Builder b = AiMessage.builder().text(text).thinking(thinking);
+        if (!calls.isEmpty()) b.toolExecutionRequests(calls);
+        if (m.attributes() != null && !m.attributes().isEmpty()) b.attributes(m.attributes());
+        return b.build();
     }
 
     private static String advice(ProviderException p) {

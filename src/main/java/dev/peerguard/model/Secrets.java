@@ -1,28 +1,78 @@
 package dev.peerguard.model;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The API keys a run uses, so that any text leaving the provider layer (error messages, stored errors, logs) can be
- * scrubbed of them. Providers sometimes echo a key back ("Incorrect API key provided: sk-...").
+ * The API keys a run uses, so that any text leaving the provider layer (error messages, model turns, stored errors,
+ * logs) can be scrubbed of them. Providers sometimes echo a key back, whole ("Incorrect API key provided: sk-..."),
+ * masked ({@code sk-proj-abcd****wxyz}) or in part (without its {@code sk-}).
  */
 public final class Secrets {
-    private final Set<String> keys = ConcurrentHashMap.newKeySet();
+    /** The shortest piece of a key that is redacted wherever it appears; shorter keys are redacted whole only. */
+    static final int PIECE = 8;
 
-    public void add(String key) {
-        if (key != null && key.length() >= 6) keys.add(key);
+    private final Set<String> keys = ConcurrentHashMap.newKeySet();
+    /** Every distinct {@link #PIECE}-character piece of every key (a shorter key itself). */
+    private volatile List<String> pieces = List.of();
+
+    public synchronized void add(String key) {
+        if (key == null || key.length() < 6 || !keys.add(key)) return;
+        Set<String> all = new LinkedHashSet<>(pieces);
+        if (key.length() <= PIECE) all.add(key);
+        for (int i = 0; i + PIECE <= key.length(); i++) all.add(key.substring(i, i + PIECE));
+        pieces = List.copyOf(all);
     }
 
-    /** The text with every known key, and the 12-character start of a longer one, replaced by {@code [redacted]}. */
+    /**
+     * The text with every known key, and every run of {@value #PIECE} or more of its characters in a row (its start,
+     * the part after its prefix, what a mask leaves of it), replaced by {@code [redacted]}.
+     */
     public String redact(String text) {
-        if (text == null || keys.isEmpty()) return text;
-        String out = text;
-        for (String key : keys.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
-            out = out.replace(key, "[redacted]");
-            if (key.length() > 12) out = out.replace(key.substring(0, 12), "[redacted]");
+        if (text == null || text.length() < 6 || keys.isEmpty()) return text;
+        List<int[]> spans = new ArrayList<>();
+        for (String key : keys) {
+            for (String piece : pieces) {
+                int offset = key.indexOf(piece);
+                if (offset < 0) continue;
+                for (int at = text.indexOf(piece); at >= 0; at = text.indexOf(piece, at + 1)) {
+                    spans.add(widen(text, at, key, offset, piece.length()));
+                }
+            }
         }
-        return out;
+        if (spans.isEmpty()) return text;
+        spans.sort(Comparator.comparingInt(s -> s[0]));
+        StringBuilder out = new StringBuilder(text.length());
+        int copied = 0;
+        for (int[] s : spans) {
+            if (s[0] >= copied) {
+                out.append(text, copied, s[0]).append("[redacted]");
+            } else if (s[1] <= copied) {
+                continue;
+            }
+            copied = Math.max(copied, s[1]);
+        }
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    /** The span [start, end) of the text around a piece found at {@code at}, as far as the text goes on as the key. */
+    private static int[] widen(String text, int at, String key, int offset, int length) {
+        int start = at;
+        int k = offset;
+        while (start > 0 && k > 0 && text.charAt(start - 1) == key.charAt(k - 1)) {
+            start--;
+            k--;
+        }
+        int end = at + length;
+        k = offset + length;
+        while (end < text.length() && k < key.length() && text.charAt(end) == key.charAt(k)) {
+            end++;
+            k++;
+        }
+        return new int[] {start, end};
     }
 }

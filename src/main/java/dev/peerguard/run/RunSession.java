@@ -6,13 +6,16 @@ import dev.peerguard.model.ModelSettings;
 import dev.peerguard.model.Models;
 import dev.peerguard.model.Spend;
 import dev.peerguard.store.RunStore;
+import dev.peerguard.store.StoreException;
 import dev.peerguard.store.StoreWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -50,10 +53,10 @@ public final class RunSession {
         }
         try {
             Files.createDirectories(dir);
-            Files.writeString(specFile, spec.toYaml(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the run directory " + dir + ": " + e.getMessage(), e);
         }
+        writeSpec(specFile, spec, "the run has not started; run the same command again");
         return execute(dir, spec, out, env);
     }
 
@@ -78,13 +81,32 @@ public final class RunSession {
         }
         RunSpec spec = RunSpec.read(Optional.of(specFile), limits, Clock.systemUTC());
         if (!limits.isEmpty()) {
-            try {
-                Files.writeString(specFile, spec.toYaml(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot update " + specFile + ": " + e.getMessage(), e);
-            }
+            writeSpec(specFile, spec, SPEC_FILE + " is unchanged; resume again");
         }
         return execute(dir, spec, out, env);
+    }
+
+    /**
+     * Writes {@code run.yaml} whole or not at all (a new file moved over the old one), so that a process killed
+     * while writing it, or a full disk, never leaves a half-written spec that neither {@code run} nor {@code resume}
+     * could then use.
+     */
+    private static void writeSpec(Path specFile, RunSpec spec, String whatNow) {
+        Path partial = specFile.resolveSibling(SPEC_FILE + ".partial");
+        try {
+            Files.writeString(partial, spec.toYaml(), StandardCharsets.UTF_8);
+            Files.move(partial, specFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // The failure below is what the user needs to hear about; a leftover is overwritten next time.
+            }
+            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage() != null ? e.getMessage() : e.toString(); // "No space left on device"
+            throw new StoreException("cannot write " + specFile + " (" + why + "); " + whatNow + " once the "
+                    + "problem is fixed (free space, or make " + specFile.getParent() + " writable)", e);
+        }
     }
 
     private static Done execute(Path dir, RunSpec spec, PrintStream out, Map<String, String> env) {
@@ -120,7 +142,7 @@ public final class RunSession {
         Map<String, Integer> perModel = new HashMap<>();
         List<String> stored = trials.stream().map(TrialSpec::model).distinct().toList();
         if (spec.maxConcurrency() != null) stored.forEach(m -> perModel.put(m, spec.maxConcurrency()));
-        int global = spec.globalConcurrency() != null ? spec.globalConcurrency() : defaultGlobal(stored);
+        int global = spec.globalConcurrency() != null ? spec.globalConcurrency() : defaultGlobal(stored, perModel);
         return new Runner.Limits(perModel, global);
     }
 
@@ -160,13 +182,18 @@ public final class RunSession {
             try (RunStore store = RunStore.open(dir)) {
                 Set<String> done = store.finishedIds();
                 StoreWriter writer = store.writer();
-                try (Progress progress = new Progress("run", plan.size(), done.size(), Progress.terminal())) {
-                    result = runner.run(plan, done, new Runner.Limits(perModel, global), writer::submit, record -> {
-                        progress.accept(record);
-                        if (spend.limitReached()) runner.stop("the cost limit was reached");
-                    });
-                } finally {
-                    writer.close();
+                try {
+                    try (Progress progress = new Progress("run", plan.size(), done.size(), Progress.terminal())) {
+                        result = runner.run(plan, done, new Runner.Limits(perModel, global), writer::submit,
+                                record -> {
+                                    progress.accept(record);
+                                    if (spend.limitReached()) runner.stop("the cost limit was reached");
+                                });
+                    } finally {
+                        writer.close(); // if the writer failed, this throws with every trial it did not store
+                    }
+                } catch (StoreException e) {
+                    throw withCounts(e, store, plan);
                 }
             }
             report(out, dir, result, plan.size(), spend);
@@ -180,6 +207,24 @@ public final class RunSession {
                 // The JVM is already stopping (Ctrl-C); the hook has just been released.
             }
         }
+    }
+
+    /**
+     * A store failure in the middle of a run (a full disk), with what the store holds now, counted from the store
+     * itself, so that the user can trust what they are told was kept.
+     */
+    private static StoreException withCounts(StoreException e, RunStore store, List<TrialSpec> plan) {
+        int stored;
+        try {
+            stored = store.statuses().size();
+        } catch (StoreException unreadable) {
+            e.addSuppressed(unreadable);
+            return e;
+        }
+        String unstored = e.unstored().isEmpty() ? "" : "; " + e.unstored().size() + " finished trials could not be "
+                + "stored and will run again on resume";
+        return new StoreException(e.getMessage() + System.lineSeparator() + stored + " of " + plan.size()
+                + " planned trials are stored" + unstored + ".", e, e.unstored());
     }
 
     /**
@@ -199,8 +244,9 @@ public final class RunSession {
         }
     }
 
-    private static int defaultGlobal(List<String> models) {
-        return models.stream().mapToInt(Runner::defaultConcurrency).sum();
+    /** No overall limit of its own: the sum of the per-model limits, {@code --max-concurrency} where it is set. */
+    private static int defaultGlobal(List<String> models, Map<String, Integer> perModel) {
+        return models.stream().mapToInt(m -> perModel.getOrDefault(m, Runner.defaultConcurrency(m))).sum();
     }
 
     private static void report(PrintStream out, Path dir, Runner.Result r, int planned, Spend spend) {

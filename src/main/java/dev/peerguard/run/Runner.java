@@ -23,7 +23,8 @@ import java.util.function.Function;
  * Runs the trials of a plan that are not yet stored, concurrently on virtual threads, within a global limit and a
  * limit per model, and hands each finished trial to the store's writer. A trial that throws is recorded as an error,
  * never as an outcome. {@link #stop} starts nothing new but lets running trials finish and be stored (a cost limit
- * does this); {@link #cancel} also abandons running trials unwritten (Ctrl-C).
+ * does this); {@link #cancel} also abandons running trials unwritten (Ctrl-C). A sink that fails (a store on a full
+ * disk) ends the run as {@code cancel} does, and {@link #run} throws its failure.
  */
 public final class Runner {
     /** Concurrency limits: per model (absent = the provider's default) and overall. */
@@ -42,6 +43,7 @@ public final class Runner {
 
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicReference<String> stopped = new AtomicReference<>();
+    private final AtomicReference<RuntimeException> sinkFailure = new AtomicReference<>();
     private final Function<TrialSpec, TrialRecord> trialRunner;
 
     /** A runner that turns each trial into a record with the given function (a {@link TrialPlayer}, or a test's). */
@@ -66,6 +68,12 @@ public final class Runner {
         return model.startsWith("scripted/") ? Runtime.getRuntime().availableProcessors() : 5;
     }
 
+    /**
+     * Runs the plan's trials not in {@code alreadyStored}, handing each finished one to the sink.
+     *
+     * @throws RuntimeException the sink's first failure: a sink that fails ends the run as {@link #cancel} does,
+     *                          since every later trial would be lost too
+     */
     public Result run(List<TrialSpec> plan, Set<String> alreadyStored, Limits limits, Sink sink,
             Consumer<TrialRecord> progress) {
         Semaphore global = new Semaphore(limits.global());
@@ -93,7 +101,15 @@ public final class Runner {
                     try {
                         TrialRecord record = record(trial);
                         if (cancelled.get()) return;
-                        sink.finished(record);
+                        try {
+                            sink.finished(record);
+                        } catch (RuntimeException e) {
+                            // The store cannot take it (a full disk): trials still running could not be stored
+                            // either, so they are abandoned as on Ctrl-C rather than paid for.
+                            sinkFailure.compareAndSet(null, e);
+                            cancelled.set(true);
+                            return;
+                        }
                         (record.status() == TrialRecord.Status.OK ? ok : errors).incrementAndGet();
                         progress.accept(record);
                     } finally {
@@ -113,6 +129,7 @@ public final class Runner {
             Thread.currentThread().interrupt();
             cancelled.set(true);
         }
+        if (sinkFailure.get() != null) throw sinkFailure.get();
         int notRun = plan.size() - skipped - ok.get() - errors.get();
         return new Result(ok.get(), errors.get(), skipped, notRun, cancelled.get(), stopped.get());
     }

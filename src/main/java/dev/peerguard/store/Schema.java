@@ -118,11 +118,17 @@ final class Schema {
             steps.run();
             c.commit();
         } catch (SQLException e) {
-            c.rollback();
+            // SQLite may have rolled back already (it does on a full disk); then rolling back or leaving the
+            // transaction fails with "no transaction is active", which must not hide the cause.
+            try {
+                c.rollback();
+                c.setAutoCommit(auto);
+            } catch (SQLException noTransaction) {
+                e.addSuppressed(noTransaction);
+            }
             throw e;
-        } finally {
-            c.setAutoCommit(auto);
         }
+        c.setAutoCommit(auto);
     }
 
     private static int intPragma(Statement s, String name) throws SQLException {

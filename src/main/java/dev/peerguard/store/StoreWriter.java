@@ -44,6 +44,8 @@ public final class StoreWriter implements AutoCloseable {
     private final Thread thread;
     private final Object enqueue = new Object();
     private boolean closed; // guarded by enqueue
+    /** Records submitted after the writer failed, refused at once; {@link #close()} lists them with the rest. */
+    private final List<String> refused = new ArrayList<>(); // guarded by enqueue
     private volatile StoreException failure;
     private volatile List<String> failedBatch = List.of();
 
@@ -107,7 +109,10 @@ public final class StoreWriter implements AutoCloseable {
         awaitRoom();
         synchronized (enqueue) {
             StoreException f = failure;
-            if (f != null) throw f.withUnstored(List.of(record.id()));
+            if (f != null) {
+                refused.add(record.id());
+                throw f.withUnstored(List.of(record.id()));
+            }
             if (closed) throw new IllegalStateException("the store writer of " + dir + " is closed");
             queue.add(row);
         }
@@ -134,7 +139,12 @@ public final class StoreWriter implements AutoCloseable {
         return r;
     }
 
-    /** Stores everything submitted so far, then stops the writer thread and releases the run directory. */
+    /**
+     * Stores everything submitted so far, then stops the writer thread and releases the run directory.
+     *
+     * @throws StoreException if the writer failed, listing every submitted trial that is not stored (the failed
+     *                        batch, those still queued and those refused since)
+     */
     @Override
     public void close() {
         synchronized (enqueue) {
@@ -157,6 +167,9 @@ public final class StoreWriter implements AutoCloseable {
         if (f != null) {
             List<String> unstored = new ArrayList<>(failedBatch);
             for (Rows.Prepared row : queue) if (row != END) unstored.add(row.record().id());
+            synchronized (enqueue) {
+                unstored.addAll(refused);
+            }
             throw f.withUnstored(unstored);
         }
     }

@@ -83,4 +83,21 @@ class CallControlTest {
                 .isEqualTo("Incorrect API key provided: [redacted].");
         assertThat(s.redact("key sk-test-0123**********cdef")).doesNotContain("sk-test-0123");
     }
+
+    @Test
+    void everyPieceOfAKeyOfEightCharactersOrMoreIsRedacted() {
+        Secrets s = new Secrets();
+        String key = "sk-Zq7XvR2mKp9LwT4nYb6H";
+        s.add(key);
+        // Without its prefix, masked, twice in a row, in pieces; a mask that leaves fewer than 8 characters is kept.
+        assertThat(s.redact("upstream refused key Zq7XvR2mKp9LwT4nYb6H."))
+                .isEqualTo("upstream refused key [redacted].");
+        assertThat(s.redact("key: sk-Zq7XvR2m****")).isEqualTo("key: [redacted]****");
+        assertThat(s.redact(key + key + " and R2mKp9Lw")).isEqualTo("[redacted][redacted] and [redacted]");
+        assertThat(s.redact("key: sk-Zq7X****nYb6H")).isEqualTo("key: sk-Zq7X****nYb6H");
+        assertThat(s.redact("Zq7XvR2 alone is seven")).isEqualTo("Zq7XvR2 alone is seven");
+        assertThat(s.redact(null)).isNull();
+        Secrets none = new Secrets();
+        assertThat(none.redact("sk-Zq7XvR2mKp9LwT4nYb6H")).isEqualTo("sk-Zq7XvR2mKp9LwT4nYb6H");
+    }
 }

@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -180,6 +182,30 @@ class RealModelRunTest {
         assertThat(Files.readString(dir.resolve("run/run.yaml"))).contains("max_cost: 1000.0");
     }
 
+    /** {@code --max-concurrency} alone (no {@code --global-concurrency}) is the limit: not the default of 5. */
+    @Test
+    void maxConcurrencyAloneLetsThatManyTrialsRunAtOnce() {
+        CountDownLatch eight = new CountDownLatch(8);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        FakeProvider model = fake().otherwise(r -> {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            eight.countDown();
+            try {
+                eight.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+            return Reply.call("end_task", "{}");
+        });
+        RunSpec spec = spec(Map.of("trials", "4", "max_concurrency", "8"));
+        assertThat(spec.plan().size()).isGreaterThan(8);
+        start(spec, env(model, null));
+        assertThat(most.get()).isEqualTo(8);
+        assertThat(trials()).hasSize(spec.plan().size());
+    }
+
     @Test
     void aMissingKeyIsAClearErrorBeforeAnythingIsWritten() {
         assertThatThrownBy(() -> start(spec(Map.of()), Map.of()))
@@ -205,6 +231,16 @@ class RealModelRunTest {
         };
     }
 
+    private static String gunzip(byte[] gz) {
+        if (gz == null) return "";
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
+                new java.io.ByteArrayInputStream(gz))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The key appears in no file of the run directory (store, WAL, spec, cache, exports) nor in the output. */
     private void assertKeyNowhere(String key) {
         try (RunStore store = RunStore.openExisting(dir.resolve("run"))) {
@@ -222,13 +258,11 @@ class RealModelRunTest {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
                 assertThat(bytes).as(f.toString()).doesNotContain(key).doesNotContain(prefix);
-                if (f.toString().endsWith(".sqlite")) {
-                    // Transcripts are gzipped: look inside them too.
-                    try (RunStore store = RunStore.openExisting(dir.resolve("run"))) {
-                        store.forEachTrial(t -> assertThat(String.valueOf(t.transcript()) + t.error())
-                                .doesNotContain(prefix));
-                    }
-                }
+            }
+            // Transcripts are gzipped in the store: look inside them too.
+            try (RunStore store = RunStore.openExisting(dir.resolve("run"))) {
+                store.forEachTrialWithTranscriptGz((t, gz) -> assertThat(gunzip(gz) + t.error() + t.reasons())
+                        .as(t.id()).doesNotContain(prefix));
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -1,6 +1,7 @@
 package dev.peerguard.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peerguard.store.TrialRecord;
 import java.time.Clock;
@@ -89,5 +90,22 @@ class RunnerTest {
         assertThat(none.cancelled()).isTrue();
         assertThat(none.ok() + none.errors()).isZero();
         assertThat(none.notRun()).isEqualTo(plan.size());
+    }
+
+    @Test
+    void aSinkThatFailsEndsTheRunAndItsFailureIsThrownNotLostInAThread() {
+        List<TrialSpec> plan = plan("scripted/honest", "scripted/refuser");
+        AtomicInteger played = new AtomicInteger();
+        AtomicInteger handed = new AtomicInteger();
+        Runner runner = new Runner(t -> {
+            played.incrementAndGet();
+            return PLAYER.play(t);
+        });
+        RuntimeException full = new IllegalStateException("disk full");
+        assertThatThrownBy(() -> runner.run(plan, Set.of(),
+                new Runner.Limits(Map.of(), 2), r -> {
+                    if (handed.incrementAndGet() >= 3) throw full;
+                }, x -> {})).isSameAs(full);
+        assertThat(played.get()).as("trials started after the sink failed").isLessThan(plan.size());
     }
 }

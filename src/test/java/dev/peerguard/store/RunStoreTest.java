@@ -240,7 +240,13 @@ class RunStoreTest {
         Path file = dir.resolve(RunStore.FILE);
         assertThat(StoreException.of(new org.sqlite.SQLiteException("[SQLITE_FULL] database or disk is full",
                 org.sqlite.SQLiteErrorCode.SQLITE_FULL), file)).hasMessage("disk full while writing " + file
-                + ": no finished trial was lost; free space and run `peerguard resume " + dir.toAbsolutePath() + "`");
+                + ": every trial stored before is kept; free space on the disk of " + dir.toAbsolutePath()
+                + " and run `peerguard resume " + dir.toAbsolutePath() + "`");
+        // SQLite reports a full disk this way when it cannot grow store.sqlite-shm (seen on a full tmpfs).
+        assertThat(StoreException.of(new org.sqlite.SQLiteException("[SQLITE_IOERR_SHMSIZE] I/O error within xShmMap",
+                org.sqlite.SQLiteErrorCode.SQLITE_IOERR_SHMSIZE), file)).hasMessageStartingWith("disk full while "
+                + "writing " + file).hasMessageEndingWith("free space on the disk of " + dir.toAbsolutePath()
+                + " and run `peerguard resume " + dir.toAbsolutePath() + "`");
         assertThat(StoreException.of(new org.sqlite.SQLiteException("[SQLITE_BUSY] locked",
                 org.sqlite.SQLiteErrorCode.SQLITE_BUSY), file)).hasMessageStartingWith(file + " is locked by another "
                 + "process");

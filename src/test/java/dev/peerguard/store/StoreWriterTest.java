@@ -104,14 +104,14 @@ class StoreWriterTest {
                     random.nextBytes(noise);
                     TrialRecord r = RunStoreTest.copy(ok("r" + i, "m", tampering(), i),
                             java.util.HexFormat.of().formatHex(noise));
+                    submitted.add(r.id()); // refused or not, close() must account for it
                     w.submit(r);
-                    submitted.add(r.id());
                     Thread.sleep(1);
                 }
             } catch (StoreException e) {
                 assertThat(e.getMessage()).isEqualTo("disk full while writing " + dir.resolve(RunStore.FILE)
-                        + ": no finished trial was lost; free space and run `peerguard resume " + dir.toAbsolutePath()
-                        + "`");
+                        + ": every trial stored before is kept; free space on the disk of " + dir.toAbsolutePath()
+                        + " and run `peerguard resume " + dir.toAbsolutePath() + "`");
             }
             try {
                 w.close();

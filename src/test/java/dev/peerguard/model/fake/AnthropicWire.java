@@ -74,6 +74,11 @@ final class AnthropicWire extends Wire {
     }
 
     @Override
+    String answersField() {
+        return "content";
+    }
+
+    @Override
     boolean isStream(Recorded request, String query) {
         return request.body().path("stream").asBoolean(false);
     }

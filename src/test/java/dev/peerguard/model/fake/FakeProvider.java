@@ -98,6 +98,7 @@ public final class FakeProvider implements AutoCloseable {
     private final Queue<Reply> queue = new ConcurrentLinkedQueue<>();
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private volatile Function<Recorded, Reply> fallback = request -> Reply.text("ok");
+    private volatile Faults faults;
 
     private FakeProvider(Format format) {
         this.format = format;
@@ -149,17 +150,53 @@ public final class FakeProvider implements AutoCloseable {
      * </ul>
      *
      * <p>There is one agent per conversation, created on its first request by {@code agents.apply(seed)}, where
-     * conversations are told apart by their system prompt and first user message and the seed is the first eight
-     * bytes (big-endian) of the SHA-256 of {@code system + "\0" + firstUser} in UTF-8.
+     * conversations are told apart by their system prompt and first user message and the seed is
+     * {@link #seedOf(List)}. The agent does not see {@link Faults.Kind#INVALID_TOOL_CALL injected} invalid-call turns
+     * (their text is {@link Faults#INVALID_CALL_TEXT}) nor their results: it answers as if they had not happened.
      */
     public FakeProvider driveWith(LongFunction<Agent> agents) {
+        return otherwise(driver(agents));
+    }
+
+    /** The answers {@link #driveWith} gives, for a fallback that answers some requests otherwise. */
+    public Function<Recorded, Reply> driver(LongFunction<Agent> agents) {
         Map<String, Agent> byConversation = new ConcurrentHashMap<>();
-        return otherwise(request -> {
+        return request -> {
             Wire.Conversation conversation = wire.conversation(request.body());
-            String key = conversationKey(conversation.messages());
-            Agent agent = byConversation.computeIfAbsent(key, k -> agents.apply(seed(k)));
-            return turnOf(agent.reply(conversation.messages(), conversation.tools()), request);
-        });
+            List<Message> messages = Faults.withoutInjectedCalls(conversation.messages());
+            Agent agent = byConversation.computeIfAbsent(conversationKey(messages), k -> agents.apply(seed(k)));
+            return turnOf(agent.reply(messages, conversation.tools()), request);
+        };
+    }
+
+    /**
+     * The seed {@link #driveWith} gives the agent of this conversation: the first eight bytes (big-endian) of the
+     * SHA-256 of {@code system + "\0" + firstUser} in UTF-8.
+     */
+    public static long seedOf(List<Message> conversation) {
+        return seed(conversationKey(conversation));
+    }
+
+    /**
+     * Injects these faults: each chat request that has its credentials may get one of the {@link Faults.Kind}s
+     * instead of its queued or fallback reply (which is then not consumed). How each kind is sent:
+     * <ul>
+     *   <li>{@code RATE_LIMITED}, {@code RATE_LIMITED_RETRY_AFTER}, {@code SERVER_ERROR}, {@code UNAVAILABLE}: a
+     *       429 (with {@code Retry-After: 1} for the second), 500 or 503 in the format's error JSON;</li>
+     *   <li>{@code HANG}: a {@link Reply.Delay} of {@link Faults#hang()}, then a 504; {@code STALL}: a
+     *       {@link Reply.Stall} of that long; {@code RESET}: a {@link Reply.Reset};</li>
+     *   <li>{@code TRUNCATED_JSON}: the first half of a text turn's response JSON; {@code INVALID_JSON}: an HTML
+     *       page, both with status 200 and {@code Content-Type: application/json};</li>
+     *   <li>{@code INVALID_TOOL_CALL}: a turn with the text {@link Faults#INVALID_CALL_TEXT} calling the first tool
+     *       offered other than {@code end_task} with the arguments {@code {"filename": "} (not JSON);</li>
+     *   <li>{@code EMPTY_CHOICES}: a text turn's response JSON with its {@code choices}, {@code content} or
+     *       {@code candidates} list emptied.</li>
+     * </ul>
+     * {@code null} turns injection off.
+     */
+    public FakeProvider faults(Faults faults) {
+        this.faults = faults;
+        return this;
     }
 
     /** Every request received so far, in order. */
@@ -199,8 +236,36 @@ public final class FakeProvider implements AutoCloseable {
         }
         Reply.Status denied = wire.missingCredentials(request, query);
         if (denied != null) return denied;
+        Faults f = faults;
+        Faults.Kind fault = f == null ? null : f.next();
+        if (fault != null) return fault(fault, f, request);
         Reply next = queue.poll();
         return next != null ? next : fallback.apply(request);
+    }
+
+    private Reply fault(Faults.Kind kind, Faults f, Recorded request) {
+        return switch (kind) {
+            case RATE_LIMITED -> status(429, null);
+            case RATE_LIMITED_RETRY_AFTER -> Reply.rateLimited(1);
+            case SERVER_ERROR -> status(500, null);
+            case UNAVAILABLE -> status(503, null);
+            case HANG -> new Reply.Delay(f.hang(), status(504, "the fake " + format + " provider hung"));
+            case STALL -> new Reply.Stall(f.hang());
+            case RESET -> new Reply.Reset();
+            case TRUNCATED_JSON -> {
+                String whole = wire.turn(Reply.text("This answer was cut off in the middle."), request);
+                yield new Reply.Raw(200, "application/json", whole.substring(0, whole.length() / 2));
+            }
+            case INVALID_JSON -> new Reply.Raw(200, "application/json",
+                    "<html><body><h1>502 Bad Gateway</h1></body></html>");
+            case INVALID_TOOL_CALL -> {
+                String tool = wire.conversation(request.body()).tools().stream().map(t -> t.name())
+                        .filter(name -> !name.equals("end_task")).findFirst().orElse("list_files");
+                yield new Reply.Turn(Faults.INVALID_CALL_TEXT, null,
+                        List.of(new Reply.Call(tool, "{\"filename\": \"")), 10, 5);
+            }
+            case EMPTY_CHOICES -> new Reply.Raw(200, "application/json", wire.empty(request));
+        };
     }
 
     private Reply.Status status(int code, String message) {
@@ -222,6 +287,19 @@ public final class FakeProvider implements AutoCloseable {
                     return; // the fake is closing
                 }
                 send(exchange, request, query, delay.then());
+            }
+            case Reply.Stall stall -> {
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, 1 << 20);
+                OutputStream body = exchange.getResponseBody();
+                body.write("{\"id\": \"stalled\", ".getBytes(StandardCharsets.UTF_8));
+                body.flush();
+                try {
+                    Thread.sleep(stall.stall());
+                } catch (InterruptedException e) {
+                    return; // the fake is closing
+                }
+                exchange.close();
             }
             case Reply.Reset reset -> {
                 exchange.getResponseHeaders().set("Content-Type", "application/json");

@@ -75,6 +75,11 @@ final class GeminiWire extends Wire {
     }
 
     @Override
+    String answersField() {
+        return "candidates";
+    }
+
+    @Override
     boolean isStream(Recorded request, String query) {
         return request.path().endsWith(STREAM_ACTION);
     }

@@ -77,6 +77,11 @@ final class OpenAiWire extends Wire {
     }
 
     @Override
+    String answersField() {
+        return "choices";
+    }
+
+    @Override
     boolean isStream(Recorded request, String query) {
         return request.body().path("stream").asBoolean(false);
     }

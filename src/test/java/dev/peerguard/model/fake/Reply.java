@@ -45,6 +45,12 @@ public sealed interface Reply {
     record Raw(int code, String contentType, String body) implements Reply {}
 
     /**
+     * Starts a response (a 200 status announcing a long body and a few bytes of it), then sends nothing more for
+     * {@code stall} and closes the connection; for a read timeout once the body has begun.
+     */
+    record Stall(Duration stall) implements Reply {}
+
+    /**
      * Breaks the connection mid-response: a 200 status announcing a long body, a few bytes of it, then the
      * connection is closed.
      */

@@ -55,6 +55,20 @@ abstract sealed class Wire permits OpenAiWire, AnthropicWire, GeminiWire {
     /** The response JSON of a turn. */
     abstract String turn(Reply.Turn turn, Recorded request);
 
+    /** The field of a response that holds the model's answers: {@code choices}, {@code content}, {@code candidates}. */
+    abstract String answersField();
+
+    /** A well-formed text turn's response JSON whose {@link #answersField() answers} list is empty. */
+    final String empty(Recorded request) {
+        try {
+            ObjectNode out = (ObjectNode) JSON.readTree(turn(Reply.text(""), request));
+            out.putArray(answersField());
+            return out.toString();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the fake's own turn JSON is unreadable", e);
+        }
+    }
+
     /** Whether the request asks for the answer as a stream. */
     abstract boolean isStream(Recorded request, String query);
 
