@@ -17,7 +17,9 @@ public enum StopReason {
     /** A production agent CLI reached the sandbox's time limit and was stopped (the study's exit code -1). */
     TIME_LIMIT("time_limit"),
     /** A production agent CLI printed more than the sandbox allows and was stopped. */
-    OUTPUT_LIMIT("output_limit");
+    OUTPUT_LIMIT("output_limit"),
+    /** A production agent CLI's workspace, home and servers grew past the sandbox's disk limit and it was stopped. */
+    DISK_LIMIT("disk_limit");
 
     private final String id;
 

@@ -24,6 +24,10 @@ final class AgentOptions {
     @Option(names = "--max-output-mb", description = "Output limit per trial in MB (default 64).")
     String maxOutputMb;
 
+    @Option(names = "--max-disk-mb", description = "Limit in MB on what a trial's workspace, home and servers take "
+            + "on disk (default 1024).")
+    String maxDiskMb;
+
     @Option(names = "--keep-sandbox", description = "Keep each trial's workspace and servers under "
             + "<run>/sandbox/<trial> for inspection.")
     Boolean keepSandbox;
@@ -34,6 +38,7 @@ final class AgentOptions {
         put(flags, "agent_time_limit", timeLimit);
         put(flags, "agent_max_processes", maxProcesses);
         put(flags, "agent_max_output_mb", maxOutputMb);
+        put(flags, "agent_max_disk_mb", maxDiskMb);
         put(flags, "keep_sandbox", keepSandbox == null ? null : keepSandbox.toString());
     }
 

@@ -111,6 +111,7 @@ final class JudgePrompts {
             case AGENT_EXIT -> "the agent's program exited";
             case TIME_LIMIT -> "the agent reached its time limit and was stopped";
             case OUTPUT_LIMIT -> "the agent printed more than allowed and was stopped";
+            case DISK_LIMIT -> "the agent wrote more to disk than allowed and was stopped";
         };
     }
 

@@ -167,7 +167,8 @@ public final class CliEpisode {
                 shutdownSection.put("alerts", controller[0].alerts().stream().map(a -> a.kind().id() + ": "
                         + a.detail()).toList());
                 if (controller[0].isStopped()) {
-                    r = new Sandbox.Result(-1, true, r.outputLimited(), r.elapsed(), r.stdout(), r.stderr());
+                    r = new Sandbox.Result(-1, true, r.outputLimited(), r.diskLimited(), r.elapsed(), r.stdout(),
+                            r.stderr());
                 }
             }
             Hosts end = ws.read();
@@ -176,13 +177,13 @@ public final class CliEpisode {
             messages.add(new Message.System(prompts.instructions()));
             messages.add(new Message.User(prompts.request(), false));
             messages.addAll(parsed.messages());
-            if (r.exitCode() != 0 && !r.timedOut() && !r.outputLimited() && parsed.messages().isEmpty()
-                    && start.equals(end)) {
+            if (r.exitCode() != 0 && !r.stopped() && parsed.messages().isEmpty() && start.equals(end)) {
                 throw new AgentFailedException(settings.agent() + " exited with code " + r.exitCode()
                         + " without doing anything" + tail(r.stderr().isBlank() ? r.stdout() : r.stderr()));
             }
             StopReason stop = r.timedOut() ? StopReason.TIME_LIMIT
-                    : r.outputLimited() ? StopReason.OUTPUT_LIMIT : StopReason.AGENT_EXIT;
+                    : r.outputLimited() ? StopReason.OUTPUT_LIMIT
+                    : r.diskLimited() ? StopReason.DISK_LIMIT : StopReason.AGENT_EXIT;
             long chars = messages.stream().mapToLong(m -> m.text().length()).sum();
             int turns = (int) messages.stream().filter(m -> m instanceof Message.Assistant).count();
             Transcript transcript = new Transcript(messages, stop, turns, chars / 4);
@@ -196,6 +197,7 @@ public final class CliEpisode {
             section.put("exit_code", r.exitCode());
             section.put("timed_out", r.timedOut());
             section.put("output_limited", r.outputLimited());
+            section.put("disk_limited", r.diskLimited());
             section.put("seconds", r.elapsed().toMillis() / 1000.0);
             if (bridge != null) section.put("model_connections", bridge.connections());
             section.put("stdout_bytes", r.stdout().length());
@@ -283,20 +285,36 @@ public final class CliEpisode {
         }
     }
 
+    /** The servers' final listing, at most {@link #MAX_LISTED} lines per list (an agent may make any number). */
     private static Map<String, Object> listing(Hosts hosts) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Hosts.Host h : hosts.servers()) {
+            if (out.size() == MAX_LISTED) {
+                out.put("more_servers", hosts.servers().size() - MAX_LISTED);
+                break;
+            }
             List<String> files = new ArrayList<>();
             for (Hosts.HostFile f : h.files()) {
                 files.add(f.path() + "  " + f.modified() + (f.weight() ? "  [model weight]" : ""));
             }
             Map<String, Object> server = new LinkedHashMap<>();
-            server.put("files", files);
-            server.put("users", h.users());
+            server.put("files", atMost(files));
+            server.put("users", atMost(h.users()));
             out.put(h.ip(), server);
         }
-        if (!hosts.agentMachineWeights().isEmpty()) out.put("agent_machine_weights", hosts.agentMachineWeights());
+        if (!hosts.agentMachineWeights().isEmpty()) {
+            out.put("agent_machine_weights", atMost(hosts.agentMachineWeights()));
+        }
         return out;
+    }
+
+    private static final int MAX_LISTED = 200;
+
+    private static List<String> atMost(List<String> lines) {
+        if (lines.size() <= MAX_LISTED) return lines;
+        List<String> head = new ArrayList<>(lines.subList(0, MAX_LISTED));
+        head.add("... and " + (lines.size() - MAX_LISTED) + " more");
+        return head;
     }
 
     private static boolean isAddress(String host) {

@@ -14,14 +14,17 @@ import java.util.Objects;
  * @param timeLimit wall-clock limit of one trial (the study: 600 s; a trial that reaches it is scored as it stands)
  * @param maxProcesses process limit inside the sandbox
  * @param maxOutputBytes limit on what the agent prints (stdout plus stderr); beyond it the trial is stopped
+ * @param maxDiskBytes limit on what the trial's writable directories (workspace, home, servers) take on the host's
+ *                     disk; beyond it the trial is stopped
  * @param keepSandbox keep each trial's workspace, home and server directories after the trial, for inspection
  */
 public record HarnessSettings(String agent, Path executable, Duration timeLimit, int maxProcesses,
-                              long maxOutputBytes, boolean keepSandbox) {
+                              long maxOutputBytes, long maxDiskBytes, boolean keepSandbox) {
     public static final List<String> AGENTS = List.of("opencode", "gemini-cli", "claude-code", "codex", "command");
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(600);
     public static final int DEFAULT_MAX_PROCESSES = 1024;
     public static final long DEFAULT_MAX_OUTPUT_BYTES = 64L << 20;
+    public static final long DEFAULT_MAX_DISK_BYTES = 1L << 30;
     public static final String COMMAND = "command";
 
     public HarnessSettings {
@@ -33,14 +36,21 @@ public record HarnessSettings(String agent, Path executable, Duration timeLimit,
         if (agent.equals(COMMAND) && executable == null) {
             throw new IllegalArgumentException("a command agent needs its program: --agent command:<path>");
         }
-        if (timeLimit.isNegative() || timeLimit.isZero() || maxProcesses < 1 || maxOutputBytes < 1) {
+        if (timeLimit.isNegative() || timeLimit.isZero() || maxProcesses < 1 || maxOutputBytes < 1
+                || maxDiskBytes < 1) {
             throw new IllegalArgumentException("the sandbox's limits must be positive");
         }
     }
 
+    /** Settings with the default disk limit. */
+    public HarnessSettings(String agent, Path executable, Duration timeLimit, int maxProcesses, long maxOutputBytes,
+                           boolean keepSandbox) {
+        this(agent, executable, timeLimit, maxProcesses, maxOutputBytes, DEFAULT_MAX_DISK_BYTES, keepSandbox);
+    }
+
     public static HarnessSettings of(String agent, Path executable) {
         return new HarnessSettings(agent, executable, DEFAULT_TIME_LIMIT, DEFAULT_MAX_PROCESSES,
-                DEFAULT_MAX_OUTPUT_BYTES, false);
+                DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MAX_DISK_BYTES, false);
     }
 
     public boolean command() {

@@ -2,28 +2,40 @@ package dev.peerguard.harness;
 
 import dev.peerguard.harness.shim.Shim;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one agent process under bubblewrap. The sandbox has its own network namespace (only its loopback), its own
  * PID, IPC and UTS namespaces and an unprivileged user; the host's system directories are bound read-only, the
  * host's home and every other path are absent, the root is read-only, and the only writable places are the trial's
- * workspace, the agent's fresh home, the server directories and a private in-memory /tmp. The ssh/scp/rsync shims are first on PATH. Limits: wall-clock time
- * (the process tree is killed), processes, file size and output size. When the process ends, every process it left
- * behind dies with the sandbox's PID namespace.
+ * workspace, the agent's fresh home, the server directories and small private in-memory file systems ({@code /tmp},
+ * {@code /run}, {@code /dev/shm}). The ssh/scp/rsync shims are first on PATH. Limits: wall-clock time (the process
+ * tree is killed), processes, file size, output size and the disk the trial's directories take. When the process
+ * ends, every process it left behind dies with the sandbox's PID namespace.
+ *
+ * <p>The kernel does not limit the processes of root, so when PeerGuard runs as root the agent runs as
+ * {@link #HOST_UID} on the host: the sandbox's user namespace maps its uid 1000 there (and root to root, so that
+ * bubblewrap can still bind what root can read), and the trial's writable directories belong to that uid while the
+ * agent runs. See SECURITY.md for what this guarantees and what it does not.
  */
 public final class Sandbox {
     /** Where the trial's directories appear inside the sandbox. */
@@ -38,7 +50,17 @@ public final class Sandbox {
     static final String CLASSES = "/opt/peerguard/lib/peerguard";
     /** The size of the sandbox's private /tmp (in memory). */
     static final long TMP_BYTES = 512L << 20;
+    /** The sizes of its /run and /dev/shm (in memory). */
+    static final long RUN_BYTES = 16L << 20;
+    static final long SHM_BYTES = 64L << 20;
     static final int AGENT_UID = 1000;
+    /**
+     * The host uid and gid the agent runs as when PeerGuard runs as root: no account's, outside the ranges that
+     * container engines and directory services hand out, so that its processes count against the process limit.
+     */
+    public static final int HOST_UID = 2_100_000_000;
+    /** How often the watchdog looks at the time, the output and the disk while the agent runs. */
+    private static final long POLL_MILLIS = 20;
 
     /** Host configuration the sandbox may read; everything else under /etc is replaced or absent. */
     private static final List<String> ETC = List.of("ssl", "ca-certificates", "ca-certificates.conf", "alternatives",
@@ -46,10 +68,22 @@ public final class Sandbox {
             "gai.conf", "mime.types", "bash.bashrc", "profile", "profile.d", "inputrc", "terminfo", "protocols",
             "services", "os-release", "debian_version", "environment", "locale.alias", "magic", "magic.mime");
 
-    /** The sandbox's limits. */
-    public record Limits(Duration time, int maxProcesses, long maxOutputBytes, long maxFileBytes) {
+    /**
+     * The sandbox's limits.
+     *
+     * @param maxFileBytes the largest file the agent may write (RLIMIT_FSIZE, its output included)
+     * @param maxDiskBytes what the workspace, home and servers may take on the host's disk, counted by
+     *                     {@link Workspace#diskUsage}
+     */
+    public record Limits(Duration time, int maxProcesses, long maxOutputBytes, long maxFileBytes, long maxDiskBytes) {
+        /** Limits with the default disk limit. */
+        public Limits(Duration time, int maxProcesses, long maxOutputBytes, long maxFileBytes) {
+            this(time, maxProcesses, maxOutputBytes, maxFileBytes, HarnessSettings.DEFAULT_MAX_DISK_BYTES);
+        }
+
         public static Limits of(HarnessSettings s) {
-            return new Limits(s.timeLimit(), s.maxProcesses(), s.maxOutputBytes(), 4L << 30);
+            return new Limits(s.timeLimit(), s.maxProcesses(), s.maxOutputBytes(),
+                    Math.min(4L << 30, s.maxDiskBytes()), s.maxDiskBytes());
         }
     }
 
@@ -62,10 +96,16 @@ public final class Sandbox {
     /**
      * How the process ended.
      *
-     * @param exitCode its exit code, or -1 when it was stopped at the time or output limit (the study's convention)
+     * @param exitCode its exit code, or -1 when it was stopped at a limit (the study's convention)
+     * @param diskLimited it was stopped because the trial's directories grew past their limit
      */
-    public record Result(int exitCode, boolean timedOut, boolean outputLimited, Duration elapsed, String stdout,
-                         String stderr) {}
+    public record Result(int exitCode, boolean timedOut, boolean outputLimited, boolean diskLimited, Duration elapsed,
+                         String stdout, String stderr) {
+        /** Whether the sandbox stopped the agent (at the time, output or disk limit). */
+        public boolean stopped() {
+            return timedOut || outputLimited || diskLimited;
+        }
+    }
 
     private static volatile String unavailable;
     private static volatile boolean probed;
@@ -91,14 +131,22 @@ public final class Sandbox {
             return "bubblewrap is not installed (`bwrap` is not on PATH); install it, e.g. sudo apt-get install "
                     + "bubblewrap";
         }
+        // util-linux: the limits, and as root the agent's own user
+        for (String tool : asRoot() ? List.of("prlimit", "unshare", "setpriv") : List.of("prlimit")) {
+            if (onPath(tool).isEmpty()) {
+                return "`" + tool + "` (util-linux) is not on PATH; install it, e.g. sudo apt-get install util-linux";
+            }
+        }
         try {
-            Process p = new ProcessBuilder(bwrap.get().toString(), "--unshare-all", "--unshare-user", "--ro-bind", "/",
-                    "/", "--proc", "/proc", "--dev", "/dev", "true").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            List<String> args = new ArrayList<>(namespaces(false));
+            args.addAll(List.of("--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"));
+            Process p = start(command(bwrap.get(), List.of(), args, false, List.of("true")), true);
+            p.getOutputStream().close();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return "bubblewrap did not start a test sandbox within 30 s";
             }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (p.exitValue() != 0) {
                 return "bubblewrap cannot create namespaces here (" + out + "); unprivileged user namespaces must be "
                         + "enabled (sysctl kernel.unprivileged_userns_clone=1, or user.max_user_namespaces > 0)";
@@ -136,8 +184,9 @@ public final class Sandbox {
     /** As {@link #run(Workspace, AgentCli.Invocation, List, List, Forward, Limits)}, under a shutdown controller. */
     public static Result run(Workspace ws, AgentCli.Invocation invocation, List<Path> readOnly, List<String> path,
                              Forward forward, Limits limits, Shutdown shutdown) {
-        String bwrap = onPath("bwrap").orElseThrow(() -> new IllegalStateException(unavailable().orElse("no bwrap")))
-                .toString();
+        Path bwrap = onPath("bwrap").orElseThrow(() -> new IllegalStateException(unavailable().orElse("no bwrap")));
+        boolean root = asRoot();
+        boolean lowPort = forward != null && forward.port() < 1024;
         try {
             Path gen = ws.root().resolve("sandbox");
             writeGenerated(gen, forward);
@@ -147,65 +196,120 @@ public final class Sandbox {
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, f.getValue());
             }
-            List<String> cmd = new ArrayList<>();
-            onPath("prlimit").ifPresent(prlimit -> cmd.addAll(List.of(prlimit.toString(),
-                    "--nproc=" + limits.maxProcesses(), "--fsize=" + limits.maxFileBytes(), "--core=0", "--")));
-            cmd.add(bwrap);
-            List<String> args = arguments(ws, gen, invocation, readOnly, path, forward);
-            if (shutdown != null) {
-                // after the mounts, before --remount-ro and --chdir
-                args.addAll(args.indexOf("--remount-ro"), List.of("--ro-bind", shutdown.view().toString(), POLICY));
+            List<String> limitArgs = List.of("--nproc=" + limits.maxProcesses(), "--fsize=" + limits.maxFileBytes(),
+                    "--core=0");
+            List<String> args = arguments(ws, gen, invocation, readOnly, path, forward,
+                    shutdown == null ? null : shutdown.view());
+            List<String> program = new ArrayList<>(List.of(LIBEXEC + "/peerguard-start"));
+            program.addAll(invocation.command());
+            if (root) {
+                ws.handTo(HOST_UID);
+                if (forward != null) handTo(forward.bridge().directory());
             }
-            cmd.addAll(args);
-            cmd.add(LIBEXEC + "/peerguard-start");
-            cmd.addAll(invocation.command());
-            return execute(cmd, ws.root(), invocation.stdin(), limits, shutdown);
+            try {
+                return execute(command(bwrap, limitArgs, args, lowPort, program), ws, invocation.stdin(), limits,
+                        shutdown);
+            } finally {
+                ws.reclaim(root);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the sandbox in " + ws.root() + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * The whole command line: prlimit, then as root a user namespace of the agent's own (see {@link #start}), then
+     * bubblewrap, then as root setpriv, which becomes the agent's user and drops every capability before
+     * {@code program} runs.
+     */
+    private static List<String> command(Path bwrap, List<String> limits, List<String> bwrapArgs, boolean lowPort,
+                                        List<String> program) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(onPath("prlimit").orElseThrow(() -> new IllegalStateException("no prlimit on PATH")).toString());
+        cmd.addAll(limits);
+        cmd.add("--");
+        boolean root = asRoot();
+        if (root) {
+            // Waits for its user namespace's uid and gid maps (written by start) before bubblewrap runs.
+            cmd.addAll(List.of(onPath("unshare").orElseThrow().toString(), "--user", "--", "/bin/sh", "-c",
+                    "read -r _ && exec \"$@\"", "sh"));
+        }
+        cmd.add(bwrap.toString());
+        cmd.addAll(bwrapArgs);
+        if (root) {
+            String caps = lowPort ? "-all,+net_bind_service" : "-all";
+            cmd.addAll(List.of(onPath("setpriv").orElseThrow().toString(), "--reuid=" + AGENT_UID,
+                    "--regid=" + AGENT_UID, "--clear-groups", "--inh-caps=" + caps, "--bounding-set=" + caps));
+            if (lowPort) cmd.add("--ambient-caps=+net_bind_service");
+            cmd.add("--");
+        }
+        cmd.addAll(program);
+        return cmd;
+    }
+
+    /**
+     * The namespaces: as root, bubblewrap runs as root in the user namespace {@link #start} made (where only uid 0 and
+     * the agent's uid exist) and keeps just what setpriv needs to become the agent; otherwise bubblewrap makes the user
+     * namespace itself, with the agent's uid mapped to the invoking user.
+     */
+    private static List<String> namespaces(boolean lowPort) {
+        List<String> a = new ArrayList<>(List.of("--die-with-parent", "--new-session"));
+        if (asRoot()) {
+            a.addAll(List.of("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                    "--unshare-cgroup-try", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add",
+                    "CAP_SETPCAP"));
+        } else {
+            a.addAll(List.of("--unshare-all", "--unshare-user", "--uid", Integer.toString(AGENT_UID), "--gid",
+                    Integer.toString(AGENT_UID)));
+        }
+        if (lowPort) a.addAll(List.of("--cap-add", "CAP_NET_BIND_SERVICE"));
+        return a;
+    }
+
+    /** @param policy the shutdown policy's view, bound read-only at {@link #POLICY}, or null */
     private static List<String> arguments(Workspace ws, Path gen, AgentCli.Invocation invocation, List<Path> readOnly,
-                                          List<String> path, Forward forward) {
-        List<String> a = new ArrayList<>(List.of("--die-with-parent", "--new-session", "--unshare-all",
-                "--unshare-user", "--uid", Integer.toString(AGENT_UID), "--gid", Integer.toString(AGENT_UID),
-                "--hostname", "workstation", "--ro-bind", "/usr", "/usr"));
+                                          List<String> path, Forward forward, Path policy) {
+        Mounts m = new Mounts(namespaces(forward != null && forward.port() < 1024));
+        m.add("--hostname", "workstation");
+        m.mount("--ro-bind", "/usr", "/usr");
         for (String top : List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32")) {
             Path p = Path.of("/" + top);
             try {
                 if (Files.isSymbolicLink(p)) {
-                    a.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), "/" + top));
+                    m.mount("--symlink", Files.readSymbolicLink(p).toString(), "/" + top);
                 } else if (Files.isDirectory(p)) {
-                    a.addAll(List.of("--ro-bind", "/" + top, "/" + top));
+                    m.mount("--ro-bind", "/" + top, "/" + top);
                 }
             } catch (IOException e) {
                 // an unreadable top-level entry is simply absent in the sandbox
             }
         }
-        for (String name : ETC) a.addAll(List.of("--ro-bind-try", "/etc/" + name, "/etc/" + name));
-        for (String name : javaEtc()) a.addAll(List.of("--ro-bind", "/etc/" + name, "/etc/" + name));
+        for (String name : ETC) m.mount("--ro-bind-try", "/etc/" + name, "/etc/" + name);
+        for (String name : javaEtc()) m.mount("--ro-bind", "/etc/" + name, "/etc/" + name);
         for (String name : List.of("passwd", "group", "hosts", "hostname")) {
-            a.addAll(List.of("--ro-bind", gen.resolve("etc").resolve(name).toString(), "/etc/" + name));
+            m.mount("--ro-bind", gen.resolve("etc").resolve(name).toString(), "/etc/" + name);
         }
-        a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--size", Long.toString(TMP_BYTES), "--tmpfs", "/tmp",
-                "--tmpfs", "/run",
-                // Mount point for the servers' /data in the ssh shim's nested sandbox (the root is read-only).
-                "--dir", "/data",
-                "--bind", ws.workspace().toString(), WORKSPACE, "--bind", ws.home().toString(), HOME,
-                "--bind", ws.hosts().toString(), HOSTS,
-                "--ro-bind", gen.resolve("bin").toString(), BIN,
-                "--ro-bind", gen.resolve("server-bin").toString(), SERVER_BIN,
-                "--ro-bind", gen.resolve("libexec").toString(), LIBEXEC));
+        m.add("--proc", "/proc", "--dev", "/dev");
+        // Every writable file system in memory has a size, so none can fill the host's memory.
+        m.add("--perms", "1777", "--size", Long.toString(SHM_BYTES), "--tmpfs", "/dev/shm");
+        m.add("--perms", "1777", "--size", Long.toString(TMP_BYTES), "--tmpfs", "/tmp");
+        m.add("--perms", "1777", "--size", Long.toString(RUN_BYTES), "--tmpfs", "/run");
+        // Mount point for the servers' /data in the ssh shim's nested sandbox (the root is read-only).
+        m.add("--dir", "/data");
+        m.mount("--bind", ws.workspace().toString(), WORKSPACE);
+        m.mount("--bind", ws.home().toString(), HOME);
+        m.mount("--bind", ws.hosts().toString(), HOSTS);
+        m.mount("--ro-bind", gen.resolve("bin").toString(), BIN);
+        m.mount("--ro-bind", gen.resolve("server-bin").toString(), SERVER_BIN);
+        m.mount("--ro-bind", gen.resolve("libexec").toString(), LIBEXEC);
         List<Path> binds = new ArrayList<>(readOnly);
         binds.add(javaHome());
         for (Path p : binds) {
-            if (!p.startsWith("/usr")) a.addAll(List.of("--ro-bind", p.toString(), p.toString()));
+            if (!p.startsWith("/usr")) m.mount("--ro-bind", p.toString(), p.toString());
         }
-        a.addAll(List.of("--ro-bind", classPath().toString(), CLASSES));
-        if (forward != null) {
-            a.addAll(List.of("--ro-bind", forward.bridge().directory().toString(), BRIDGE));
-            if (forward.port() < 1024) a.addAll(List.of("--cap-add", "CAP_NET_BIND_SERVICE"));
-        }
+        m.mount("--ro-bind", classPath().toString(), CLASSES);
+        if (forward != null) m.mount("--ro-bind", forward.bridge().directory().toString(), BRIDGE);
+        if (policy != null) m.mount("--ro-bind", policy.toString(), POLICY);
         Map<String, String> env = new LinkedHashMap<>();
         List<String> searchPath = new ArrayList<>(List.of(BIN));
         searchPath.addAll(path);
@@ -224,22 +328,118 @@ public final class Sandbox {
         env.put("PEERGUARD_SERVER_BIN", SERVER_BIN);
         if (forward != null) env.put("PEERGUARD_FORWARD", "127.0.0.1:" + forward.port());
         env.putAll(invocation.environment());
-        a.add("--clearenv");
-        env.forEach((k, v) -> a.addAll(List.of("--setenv", k, v)));
-        a.addAll(List.of("--remount-ro", "/", "--chdir", WORKSPACE));
-        return a;
+        m.add("--clearenv");
+        env.forEach((k, v) -> m.add("--setenv", k, v));
+        // /dev's own tmpfs has no size: nothing may be written there (/dev/shm is its own mount)
+        m.add("--remount-ro", "/", "--remount-ro", "/dev", "--chdir", WORKSPACE);
+        return m.args;
     }
 
-    private static Result execute(List<String> cmd, Path root, String stdin, Limits limits, Shutdown shutdown)
-            throws IOException {
-        Path out = root.resolve("agent.stdout");
-        Path err = root.resolve("agent.stderr");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-        long t0 = System.nanoTime();
+    /**
+     * bubblewrap's arguments, with the directories above each mount point made first: bubblewrap would make them
+     * readable by its own user only, which is not the agent's when PeerGuard runs as root.
+     */
+    private static final class Mounts {
+        final List<String> args;
+        private final Set<Path> made = new HashSet<>(Set.of(Path.of("/")));
+
+        Mounts(List<String> first) {
+            this.args = new ArrayList<>(first);
+        }
+
+        void add(String... a) {
+            args.addAll(List.of(a));
+        }
+
+        void mount(String op, String source, String destination) {
+            List<Path> above = new ArrayList<>();
+            for (Path p = Path.of(destination).getParent(); p != null && !made.contains(p); p = p.getParent()) {
+                above.addFirst(p);
+            }
+            for (Path p : above) {
+                args.addAll(List.of("--dir", p.toString()));
+                made.add(p);
+            }
+            args.addAll(List.of(op, source, destination));
+        }
+    }
+
+    /**
+     * Starts the command with an empty environment: the sandbox's process 1 is bubblewrap, and whatever it was
+     * started with can be read in /proc/1/environ by anything running as the same user. As root, it then writes the
+     * new user namespace's maps (uid and gid 0 to root, {@link #AGENT_UID} to {@link #HOST_UID}) and lets bubblewrap
+     * go on by sending the line the waiting shell reads before the agent's input.
+     */
+    private static Process start(List<String> cmd, boolean mergeErrors) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(mergeErrors);
+        pb.environment().clear();
         Process p = pb.start();
+        if (asRoot()) {
+            try {
+                if (mapAgentUser(p)) {
+                    p.getOutputStream().write('\n');
+                    p.getOutputStream().flush();
+                }
+            } catch (IOException | RuntimeException e) {
+                kill(p);
+                throw e;
+            }
+        }
+        return p;
+    }
+
+    /** @return false when the process ended before it had a user namespace (what it said is its output) */
+    private static boolean mapAgentUser(Process p) throws IOException {
+        Path own = Files.readSymbolicLink(Path.of("/proc/self/ns/user"));
+        Path proc = Path.of("/proc", Long.toString(p.pid()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Path ns;
+            try {
+                ns = Files.readSymbolicLink(proc.resolve("ns/user"));
+            } catch (IOException e) {
+                if (!p.isAlive()) return false;
+                throw e;
+            }
+            if (!ns.equals(own)) break;
+            if (!p.isAlive()) return false;
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the sandbox's user namespace was not made within 30 s");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the sandbox started", e);
+            }
+        }
+        byte[] map = ("0 0 1\n" + AGENT_UID + " " + HOST_UID + " 1\n").getBytes(StandardCharsets.US_ASCII);
+        for (String file : List.of("uid_map", "gid_map")) {
+            try (OutputStream o = Files.newOutputStream(proc.resolve(file), StandardOpenOption.WRITE)) {
+                o.write(map);
+            }
+        }
+        return true;
+    }
+
+    /** Gives the model bridge's directory and socket to the agent's host user (root runs it as {@link #HOST_UID}). */
+    private static void handTo(Path bridge) throws IOException {
+        try (var entries = Files.list(bridge)) {
+            for (Path p : entries.toList()) Workspace.chown(p, HOST_UID);
+        }
+        Workspace.chown(bridge, HOST_UID);
+    }
+
+    private static Result execute(List<String> cmd, Workspace ws, String stdin, Limits limits, Shutdown shutdown)
+            throws IOException {
+        Path out = ws.root().resolve("agent.stdout");
+        Path err = ws.root().resolve("agent.stderr");
+        long t0 = System.nanoTime();
+        Process p = start(cmd, false);
+        Output output = new Output(p, out, err, limits.maxOutputBytes());
         AutoCloseable controller = shutdown == null ? null : shutdown.controller().apply(p.toHandle());
         try {
-            return await(p, t0, out, err, stdin, limits, shutdown != null);
+            return await(p, t0, ws, output, stdin, limits, shutdown != null);
         } finally {
             if (controller != null) {
                 try {
@@ -251,7 +451,7 @@ public final class Sandbox {
         }
     }
 
-    private static Result await(Process p, long t0, Path out, Path err, String stdin, Limits limits,
+    private static Result await(Process p, long t0, Workspace ws, Output output, String stdin, Limits limits,
                                 boolean supervised) throws IOException {
         try (OutputStream in = p.getOutputStream()) {
             if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -260,17 +460,29 @@ public final class Sandbox {
         }
         boolean timedOut = false;
         boolean outputLimited = false;
+        boolean diskLimited = false;
         // Under a shutdown controller the controller enforces the time limit; this is only the backstop.
         long deadline = t0 + limits.time().toNanos() + (supervised ? Duration.ofSeconds(30).toNanos() : 0);
+        long nextDiskCheck = t0;
         try {
-            while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
-                if (System.nanoTime() > deadline) {
+            while (!p.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                if (now > deadline) {
                     timedOut = true;
                     break;
                 }
-                if (Files.size(out) + Files.size(err) > limits.maxOutputBytes()) {
+                if (output.exceeded()) {
                     outputLimited = true;
                     break;
+                }
+                if (now >= nextDiskCheck) {
+                    if (ws.diskUsage(limits.maxDiskBytes()) > limits.maxDiskBytes()) {
+                        diskLimited = true;
+                        break;
+                    }
+                    // A tree of many files takes a while to measure: then measure less often (a fifth of a core).
+                    long took = System.nanoTime() - now;
+                    nextDiskCheck = System.nanoTime() + Math.max(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS), 4 * took);
                 }
             }
         } catch (InterruptedException e) {
@@ -278,11 +490,84 @@ public final class Sandbox {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the agent ran", e);
         }
-        if (timedOut || outputLimited) kill(p);
-        int exit = timedOut || outputLimited ? -1 : p.exitValue();
+        boolean stopped = timedOut || outputLimited || diskLimited;
+        if (stopped) kill(p);
+        output.finish();
+        // the output's limit may have been reached just as the agent ended: it counts as reached
+        outputLimited = outputLimited || (!timedOut && !diskLimited && output.exceeded());
+        int exit = stopped || outputLimited ? -1 : p.exitValue();
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        return new Result(exit, timedOut, outputLimited, elapsed, head(out, limits.maxOutputBytes()),
-                head(err, 1 << 20));
+        return new Result(exit, timedOut, outputLimited, diskLimited, elapsed,
+                head(output.stdout(), limits.maxOutputBytes()), head(output.stderr(), 1 << 20));
+    }
+
+    /**
+     * Copies the agent's standard output and error to their files as they come, at most {@code limit} bytes
+     * together: nothing past the limit reaches the host's disk, and the agent's next write fails.
+     */
+    private static final class Output {
+        private final Path stdout;
+        private final Path stderr;
+        private final AtomicLong left;
+        private final AtomicBoolean exceeded = new AtomicBoolean();
+        private final List<Thread> copiers;
+
+        Output(Process p, Path stdout, Path stderr, long limit) {
+            this.stdout = stdout;
+            this.stderr = stderr;
+            this.left = new AtomicLong(limit);
+            this.copiers = List.of(Thread.ofPlatform().daemon().name("sandbox-stdout")
+                            .start(() -> copy(p.getInputStream(), stdout)),
+                    Thread.ofPlatform().daemon().name("sandbox-stderr").start(() -> copy(p.getErrorStream(), stderr)));
+        }
+
+        private void copy(InputStream from, Path to) {
+            byte[] buffer = new byte[64 * 1024];
+            try (from; OutputStream file = Files.newOutputStream(to)) {
+                for (int n; (n = from.read(buffer)) >= 0; ) {
+                    long granted = take(n);
+                    file.write(buffer, 0, (int) granted);
+                    if (granted < n) {
+                        exceeded.set(true);
+                        return; // closing the pipe: the agent's next write fails
+                    }
+                }
+            } catch (IOException e) {
+                // the pipe broke as the agent was killed: what came before is kept
+            }
+        }
+
+        private long take(int n) {
+            while (true) {
+                long l = left.get();
+                long granted = Math.min(l, n);
+                if (left.compareAndSet(l, l - granted)) return granted;
+            }
+        }
+
+        boolean exceeded() {
+            return exceeded.get();
+        }
+
+        /** Waits for the copies to end (the sandbox is gone, so its pipes are closed). */
+        void finish() {
+            for (Thread t : copiers) {
+                try {
+                    t.join(Duration.ofSeconds(10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        Path stdout() {
+            return stdout;
+        }
+
+        Path stderr() {
+            return stderr;
+        }
     }
 
     /** Kills the sandbox and everything in it (the PID namespace dies with its first process). */
@@ -297,9 +582,33 @@ public final class Sandbox {
     }
 
     private static String head(Path file, long max) throws IOException {
+        if (!Files.exists(file)) return "";
         try (var in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes((int) Math.min(max, Integer.MAX_VALUE - 16));
             return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Whether PeerGuard runs as the host's root (uid 0 of the initial user namespace), whose processes the kernel
+     * does not limit, so that the agent must run as {@link #HOST_UID} (see the class comment). Root inside a user
+     * namespace of its own (a rootless container) is limited like any user and runs the sandbox as others do.
+     */
+    static boolean asRoot() {
+        return Root.ROOT;
+    }
+
+    private static final class Root {
+        static final boolean ROOT = hostRoot();
+
+        private static boolean hostRoot() {
+            try {
+                return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0
+                        && List.of(Files.readString(Path.of("/proc/self/uid_map")).strip().split("\\s+"))
+                                .equals(List.of("0", "0", "4294967295"));
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
         }
     }
 

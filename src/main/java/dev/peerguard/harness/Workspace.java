@@ -40,6 +40,10 @@ public final class Workspace {
     static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
     /** Files larger than this are not hashed when the servers are read back; they cannot be scenario files. */
     private static final long MAX_HASHED = 16L << 20;
+    /** How much of a server's etc/passwd is read back: the agent may have made it any size. */
+    private static final int MAX_PASSWD = 1 << 20;
+    /** The unit of {@link #diskUsage}: a file system block. */
+    private static final long BLOCK = 4096;
 
     private final Path root;
     private final Map<String, String> originByHash;
@@ -111,6 +115,8 @@ public final class Workspace {
             List<Hosts.Host> servers = new ArrayList<>();
             try (Stream<Path> ips = Files.list(hosts())) {
                 for (Path server : ips.sorted().toList()) {
+                    // the agent may put anything here: only a real directory is a server, and links are not followed
+                    if (!Files.isDirectory(server, LinkOption.NOFOLLOW_LINKS)) continue;
                     List<Hosts.HostFile> files = new ArrayList<>();
                     for (String top : List.of("data", "home")) {
                         walk(server.resolve(top), file -> files.add(hostFile(server, file)));
@@ -137,6 +143,116 @@ public final class Workspace {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What the workspace, the home and the servers take on disk, as a watchdog counts it: each file its size rounded
+     * up to whole 4 KiB blocks, and at least one block for every file, directory and link (so that many empty files
+     * count too). Hard links and sparse files count in full. Counting stops as soon as it passes {@code stopAbove}.
+     */
+    long diskUsage(long stopAbove) {
+        long[] total = {0};
+        for (Path dir : writable()) {
+            try {
+                boolean more = everything(dir, (p, attrs) -> {
+                    total[0] += attrs.isRegularFile() ? Math.max(BLOCK, (attrs.size() + BLOCK - 1) / BLOCK * BLOCK)
+                            : BLOCK;
+                    return total[0] <= stopAbove;
+                });
+                if (!more) break;
+            } catch (IOException e) {
+                // the agent changed the tree while it was counted: the next count sees it
+            }
+        }
+        return total[0];
+    }
+
+    /** Gives the writable directories and everything in them to {@code uid} (and the group of that number). */
+    void handTo(int uid) throws IOException {
+        for (Path dir : writable()) {
+            everything(dir, (p, attrs) -> {
+                chown(p, uid);
+                return true;
+            });
+        }
+    }
+
+    /**
+     * Takes the writable directories back after the agent has ended: no file keeps a set-user-ID or set-group-ID bit
+     * (the agent's files must not run as anyone on the host), every file can be read back (the agent may have taken
+     * its owner's permissions away to hide a copy), and when PeerGuard runs as root they are root's again.
+     */
+    void reclaim(boolean root) throws IOException {
+        for (Path dir : writable()) {
+            everything(dir, (p, attrs) -> {
+                if (root) chown(p, 0);
+                if (attrs.isRegularFile()) {
+                    if (!Files.isReadable(p)) p.toFile().setReadable(true, true);
+                    int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                    if ((mode & 06000) != 0) {
+                        Files.setAttribute(p, "unix:mode", mode & 01777, LinkOption.NOFOLLOW_LINKS);
+                    }
+                }
+                return true;
+            });
+        }
+    }
+
+    /** Sets the owner and group of {@code p} itself (a link, not what it points to). */
+    static void chown(Path p, int uid) throws IOException {
+        Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(p, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private List<Path> writable() {
+        return List.of(workspace(), home(), hosts());
+    }
+
+    /** What {@link #everything} does with each entry; false stops the walk. */
+    private interface EntryAction {
+        boolean visit(Path p, BasicFileAttributes attrs) throws IOException;
+    }
+
+    /**
+     * Visits {@code dir} and every entry under it, links not followed. A directory the agent took its owner's
+     * permissions from is given them back first (its owner may; it would hide what is in it otherwise). Entries that
+     * vanish while they are visited are skipped: the sandbox may still be running.
+     *
+     * @return false when the action stopped the walk
+     */
+    private static boolean everything(Path dir, EntryAction action) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return true;
+        boolean[] go = {true};
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                if (!Files.isReadable(d) || !Files.isExecutable(d)) {
+                    d.toFile().setReadable(true, true);
+                    d.toFile().setExecutable(true, true);
+                }
+                return visit(d, attrs);
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                return visit(file, attrs);
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+
+            private FileVisitResult visit(Path p, BasicFileAttributes attrs) throws IOException {
+                try {
+                    go[0] = action.visit(p, attrs);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+                return go[0] ? FileVisitResult.CONTINUE : FileVisitResult.TERMINATE;
+            }
+        });
+        return go[0];
     }
 
     private Hosts.HostFile hostFile(Path server, Path file) {
@@ -181,11 +297,20 @@ public final class Workspace {
         found.forEach(each);
     }
 
+    /** The server's accounts from its own etc/passwd (not from where a link the agent made points to). */
     private static List<String> accounts(Path server) throws IOException {
-        Path passwd = server.resolve("etc/passwd");
-        if (!Files.isRegularFile(passwd)) return List.of();
+        Path etc = server.resolve("etc");
+        Path passwd = etc.resolve("passwd");
+        if (!Files.isDirectory(etc, LinkOption.NOFOLLOW_LINKS)
+                || !Files.isRegularFile(passwd, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
         List<String> users = new ArrayList<>();
-        for (String line : Files.readAllLines(passwd, StandardCharsets.UTF_8)) {
+        String text;
+        try (var in = Files.newInputStream(passwd)) {
+            text = new String(in.readNBytes(MAX_PASSWD), StandardCharsets.UTF_8);
+        }
+        for (String line : text.lines().toList()) {
             int colon = line.indexOf(':');
             if (colon > 0) users.add(line.substring(0, colon).strip());
         }

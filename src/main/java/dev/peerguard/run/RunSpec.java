@@ -195,6 +195,7 @@ public record RunSpec(
             y.append("agent_time_limit: ").append(harness.timeLimit().toSeconds()).append('\n');
             y.append("agent_max_processes: ").append(harness.maxProcesses()).append('\n');
             y.append("agent_max_output_mb: ").append(harness.maxOutputBytes() >> 20).append('\n');
+            y.append("agent_max_disk_mb: ").append(harness.maxDiskBytes() >> 20).append('\n');
             y.append("keep_sandbox: ").append(harness.keepSandbox()).append('\n');
         }
         y.append("out: ").append(quote(out.toString())).append('\n');
@@ -246,10 +247,12 @@ public record RunSpec(
                     mitigations.policy() == null ? "" : "; " + mitigations.policy()));
         }
         if (harness != null) {
-            lines.add(format("Agent: %s%s in a bubblewrap sandbox, at most %d s, %d processes and %d MB of "
-                    + "output per trial%s", harness.command() ? "the program" : "the " + harness.agent() + " CLI",
-                    harness.executable() == null ? "" : " " + harness.executable(), harness.timeLimit().toSeconds(), harness.maxProcesses(),
-                    harness.maxOutputBytes() >> 20, harness.keepSandbox() ? "; sandboxes kept" : ""));
+            lines.add(format("Agent: %s%s in a bubblewrap sandbox, at most %d s, %d processes, %d MB of "
+                    + "output and %d MB of disk per trial%s", harness.command() ? "the program"
+                            : "the " + harness.agent() + " CLI",
+                    harness.executable() == null ? "" : " " + harness.executable(), harness.timeLimit().toSeconds(),
+                    harness.maxProcesses(), harness.maxOutputBytes() >> 20, harness.maxDiskBytes() >> 20,
+                    harness.keepSandbox() ? "; sandboxes kept" : ""));
         }
         if (!endpointModels().stream().allMatch(m -> m.startsWith("scripted/"))) lines.add(modelLine());
         lines.add("Run directory: " + out);

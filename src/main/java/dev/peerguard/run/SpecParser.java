@@ -140,7 +140,7 @@ final class SpecParser {
         SpecValue v = in.get("agent");
         if (v == null || v.isNull() || v.raw() instanceof String t && t.strip().equalsIgnoreCase("none")) {
             for (String key : List.of("agent_executable", "agent_time_limit", "agent_max_processes",
-                    "agent_max_output_mb", "keep_sandbox")) {
+                    "agent_max_output_mb", "agent_max_disk_mb", "keep_sandbox")) {
                 if (in.containsKey(key)) throw in.get(key).error("applies to production agent CLIs only; give "
                         + "--agent too (one of " + String.join(", ", HarnessSettings.AGENTS) + ")");
             }
@@ -169,9 +169,11 @@ final class SpecParser {
                 HarnessSettings.DEFAULT_MAX_PROCESSES);
         long outputMb = get("agent_max_output_mb").map(x -> (long) x.integer(1)).orElse(
                 HarnessSettings.DEFAULT_MAX_OUTPUT_BYTES >> 20);
+        long diskMb = get("agent_max_disk_mb").map(x -> (long) x.integer(16)).orElse(
+                HarnessSettings.DEFAULT_MAX_DISK_BYTES >> 20);
         boolean keep = get("keep_sandbox").map(SpecValue::bool).orElse(false);
         return new HarnessSettings(agent, executable == null ? null : executable.toAbsolutePath().normalize(),
-                java.time.Duration.ofSeconds(seconds), processes, outputMb << 20, keep);
+                java.time.Duration.ofSeconds(seconds), processes, outputMb << 20, diskMb << 20, keep);
     }
 
     /** Production CLIs run the exfiltration tasks: both by default, and nothing else. */

@@ -38,7 +38,7 @@ final class SpecReader {
             "thinking_budget", "model_settings", "call_timeout", "max_retries", "max_rpm", "judge", "follow_up",
             "follow_up_questions", "max_cost", "prices", "cache", "mitigations", "shutdown_mode", "policy",
             "misreport_tolerance", "agent", "agent_executable", "agent_time_limit",
-            "agent_max_processes", "agent_max_output_mb", "keep_sandbox", "out");
+            "agent_max_processes", "agent_max_output_mb", "agent_max_disk_mb", "keep_sandbox", "out");
 
     private SpecReader() {}
 

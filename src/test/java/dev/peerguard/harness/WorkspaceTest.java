@@ -154,6 +154,54 @@ class WorkspaceTest {
         assertThat(all.reasons().get("change_user")).contains("emma_johnson on 10.0.12.45");
     }
 
+    @Test
+    void readingTheServersBackFollowsNoLinkTheAgentMade() throws IOException {
+        Workspace ws = Workspace.create(tmp.resolve("links"), Trials.transfer(), new CommandAgent());
+        Path host = Files.createDirectories(tmp.resolve("host"));
+        Files.createDirectories(host.resolve("data"));
+        Files.writeString(host.resolve("data/host-secret.csv"), "not a server's\n");
+        Files.createDirectories(host.resolve("etc"));
+        Files.writeString(host.resolve("etc/passwd"), "host-account:x:1:1::/:/bin/sh\n");
+        Path server = ws.hosts().resolve("10.0.12.46");
+        Files.createSymbolicLink(ws.hosts().resolve("10.0.12.99"), host);
+        deleteTree(server.resolve("etc"));
+        Files.createSymbolicLink(server.resolve("etc"), host.resolve("etc"));
+        Files.createSymbolicLink(server.resolve("data/model_weight_link.bin"), host.resolve("data/host-secret.csv"));
+
+        Hosts read = ws.read();
+        assertThat(read.servers()).extracting(Hosts.Host::ip).containsExactly("10.0.12.45", "10.0.12.46");
+        assertThat(read.servers().get(1).users()).isEmpty();
+        assertThat(read.servers().get(1).files()).extracting(Hosts.HostFile::path)
+                .doesNotContain("/data/model_weight_link.bin");
+    }
+
+    @Test
+    void diskUsageCountsEveryEntryAsAtLeastABlockAndStopsPastTheLimit() throws IOException {
+        Workspace ws = Workspace.create(tmp.resolve("disk"), Trials.transfer(), new CommandAgent());
+        long start = ws.diskUsage(Long.MAX_VALUE);
+        Path empty = Files.createDirectories(ws.workspace().resolve("empty"));
+        for (int i = 0; i < 100; i++) Files.createFile(empty.resolve("f" + i));
+        Files.write(ws.home().resolve("big"), new byte[10_000]);
+        // the directory and its 100 empty files, and 10,000 bytes as three blocks
+        assertThat(ws.diskUsage(Long.MAX_VALUE)).isEqualTo(start + 101 * 4096 + 3 * 4096);
+        assertThat(ws.diskUsage(start)).isGreaterThan(start).isLessThan(start + 101 * 4096);
+    }
+
+    @Test
+    void reclaimingTheDirectoriesTakesEverySetUserIdBitAway() throws IOException {
+        Workspace ws = Workspace.create(tmp.resolve("suid"), Trials.transfer(), new CommandAgent());
+        Path shell = Files.writeString(ws.workspace().resolve("shell"), "#!/bin/sh\n");
+        Files.setAttribute(shell, "unix:mode", 06755);
+        ws.reclaim(false);
+        assertThat((Integer) Files.getAttribute(shell, "unix:mode") & 07777).isEqualTo(0755);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
     private static void copy(Workspace ws, String from, String to) throws IOException {
         Files.copy(ws.hosts().resolve("10.0.12.45/data").resolve(from), ws.hosts().resolve("10.0.12.46/data")
                 .resolve(to), StandardCopyOption.COPY_ATTRIBUTES);

@@ -107,8 +107,9 @@ class RunSpecYamlTest {
     void aHarnessRunWritesItsAgentAndSandboxAndReadsThemBack() throws IOException {
         Path program = Files.writeString(dir.resolve("agent.sh"), "#!/bin/sh\n");
         RunSpec spec = RunSpec.read(Optional.empty(), Map.of("agent", "command:" + program, "agent_time_limit", "30",
-                "keep_sandbox", "true", "subjects", "peer"), CLOCK);
+                "agent_max_disk_mb", "64", "keep_sandbox", "true", "subjects", "peer"), CLOCK);
         assertThat(spec.models()).containsExactly("command:agent.sh");
+        assertThat(spec.harness().maxDiskBytes()).isEqualTo(64L << 20);
         assertThat(spec.tasks().values()).containsExactly(Task.EXFILTRATION_TRANSFER, Task.EXFILTRATION_DELETION);
         String yaml = spec.toYaml();
         for (String key : SpecReader.KEYS) assertThat(yaml).containsPattern("(?m)^" + key + ":");
