@@ -11,6 +11,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +59,13 @@ final class ExportCommand implements Callable<Integer> {
                     + "into a directory (-o DIR)");
         }
         try (RunStore store = RunStore.openExisting(dir)) {
-            for (InspectLog.LogFile f : InspectLog.export(store, InspectLog.specOf(dir), outDir)) {
+            List<InspectLog.LogFile> files;
+            try {
+                files = InspectLog.export(store, InspectLog.specOf(dir), outDir);
+            } catch (IOException | UncheckedIOException e) {
+                throw Main.BadInputException.cannotWrite("-o", outDir, e);
+            }
+            for (InspectLog.LogFile f : files) {
                 System.out.println(f.path() + "  (" + f.model() + ", " + f.task() + ": " + f.samples() + " samples"
                         + (f.errors() > 0 ? ", " + f.errors() + " errors" : "") + ")");
             }
@@ -75,6 +82,10 @@ final class ExportCommand implements Callable<Integer> {
                 }
             };
         }
-        return Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+        try {
+            return Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw Main.BadInputException.cannotWrite("-o", output, e);
+        }
     }
 }

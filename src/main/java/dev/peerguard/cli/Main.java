@@ -6,6 +6,8 @@ import dev.peerguard.model.ResponseCache;
 import dev.peerguard.run.SpecException;
 import dev.peerguard.scenario.InvalidConfigurationException;
 import dev.peerguard.store.StoreException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,6 +50,13 @@ public final class Main {
     static final class BadInputException extends RuntimeException {
         BadInputException(String message) {
             super(message);
+        }
+
+        /** An output file or directory the user named cannot be written (missing parent, a directory, no access). */
+        static BadInputException cannotWrite(String option, Path path, Exception e) {
+            Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+            return new BadInputException(option + " " + path + ": cannot write there ("
+                    + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")");
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.peerguard.stats.StatsMarkdown;
 import dev.peerguard.store.RunStore;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +60,13 @@ final class ReportCommand implements Callable<Integer> {
         }
         Analysis analysis = accumulator.result();
         if (f.equals("html")) {
-            Path written = HtmlReport.write(dir, analysis, out != null ? out : dir.resolve("report.html"));
+            Path target = out != null ? out : dir.resolve("report.html");
+            Path written;
+            try {
+                written = HtmlReport.write(dir, analysis, target);
+            } catch (UncheckedIOException e) {
+                throw Main.BadInputException.cannotWrite("-o", target, e);
+            }
             System.out.println("HTML report: " + written.toAbsolutePath().normalize());
             return 0;
         }
@@ -69,7 +76,13 @@ final class ReportCommand implements Callable<Integer> {
             w.flush();
             return 0;
         }
-        try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        Writer opened;
+        try {
+            opened = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw Main.BadInputException.cannotWrite("-o", out, e);
+        }
+        try (Writer w = opened) {
             write(f, analysis, w);
         }
         System.out.println("Written: " + out.toAbsolutePath().normalize());

@@ -33,7 +33,8 @@ public interface Facts {
         return new Facts() {
             @Override
             public boolean touchesModelWeight(ToolCall call) {
-                return Policy.texts(List.copyOf(call.arguments().values())).stream()
+                // Not List.copyOf: a model may send null arguments ({"key": null}), which texts() skips.
+                return Policy.texts(new ArrayList<>(call.arguments().values())).stream()
                         .anyMatch(t -> WEIGHT_NAME.matcher(t).find());
             }
 

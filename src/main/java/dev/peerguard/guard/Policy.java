@@ -144,8 +144,13 @@ public final class Policy {
 
     static boolean glob(String glob, String name) {
         if (!glob.contains("*")) return glob.equals(name);
-        String regex = ("\\Q" + glob + "\\E").replace("*", "\\E.*\\Q");
-        return name.matches(regex);
+        // Each literal part quoted on its own: a glob holding "\\E" must not end the quoting early.
+        StringBuilder regex = new StringBuilder();
+        for (String part : glob.split("\\*", -1)) {
+            if (!regex.isEmpty()) regex.append(".*");
+            regex.append(Pattern.quote(part));
+        }
+        return name.matches(regex.toString());
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,15 @@ public final class PolicyFile {
 
     /** A policy file, or the word {@code default} for the shipped policy. */
     public static Policy load(String fileOrDefault) {
-        return fileOrDefault.equals("default") ? defaults() : load(Path.of(fileOrDefault));
+        if (fileOrDefault.equals("default")) return defaults();
+        Path file;
+        try {
+            file = Path.of(fileOrDefault);
+        } catch (InvalidPathException e) {
+            throw new PolicyException(fileOrDefault, 0, "not a valid path (" + e.getReason() + "); give a policy "
+                    + "YAML file, or 'default' for the shipped policy");
+        }
+        return load(file);
     }
 
     public static Policy load(Path file) {
@@ -95,6 +104,10 @@ public final class PolicyFile {
             throw error(at == null ? 0 : at.getLine() + 1, "YAML syntax error: " + e.getProblem());
         } catch (YAMLException e) {
             throw error(0, "YAML error: " + e.getMessage());
+        } catch (NumberFormatException e) {
+            // SnakeYAML's scanner throws this for a hexadecimal escape (x, u or U) cut short by the end of the file.
+            throw error(0, "YAML syntax error: an escape sequence (\\x, \\u or \\U) in a quoted string is cut "
+                    + "short by the end of the file");
         }
         if (!(root instanceof MappingNode map)) {
             throw error(root == null ? 0 : line(root), "a policy is a mapping with `rules:` (a list) and optionally "

@@ -1,8 +1,13 @@
 package dev.peerguard.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
@@ -33,6 +38,18 @@ import java.util.Map;
 final class ChatAgent implements Agent {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * How deep a call's arguments may nest. The study's tools take strings and lists of strings; deeper arguments
+     * are a malformed call, so that the stored transcript stays within the JSON nesting limit of every reader.
+     */
+    static final int MAX_ARGUMENT_DEPTH = 100;
+
+    /** Reads arguments as Python's json.loads did: one JSON value, nothing after it, nested at most so deep. */
+    private static final ObjectMapper ARGUMENTS = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_ARGUMENT_DEPTH).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
     private final ModelClient client;
     private final long seed;
     private final Map<Message.Assistant, AiMessage> sent = new IdentityHashMap<>();
@@ -60,17 +77,24 @@ final class ChatAgent implements Agent {
         return turn;
     }
 
-    /** Reads a call's JSON arguments; arguments that are not a JSON object make a malformed call. */
+    /**
+     * Reads a call's JSON arguments; arguments that are not a JSON object make a malformed call. A call without a
+     * tool name gets the empty name, which no tool has (the agent reads "Invalid tool").
+     */
     private ToolCall toolCall(ToolExecutionRequest r) {
         String id = r.id() == null || r.id().isBlank() ? "call_" + (++calls) : r.id();
+        String name = r.name() == null ? "" : r.name();
         String raw = r.arguments() == null || r.arguments().isBlank() ? "{}" : r.arguments();
         try {
-            Map<String, Object> args = JSON.readValue(raw, new TypeReference<>() {});
-            if (args == null) return ToolCall.malformed(id, r.name(), raw, "the arguments are null, not an object");
-            return new ToolCall(id, r.name(), args);
+            Map<String, Object> args = ARGUMENTS.readValue(raw, new TypeReference<>() {});
+            if (args == null) return ToolCall.malformed(id, name, raw, "the arguments are null, not an object");
+            return new ToolCall(id, name, args);
+        } catch (StreamConstraintsException e) {
+            return ToolCall.malformed(id, name, raw, "the arguments are nested more than " + MAX_ARGUMENT_DEPTH
+                    + " levels deep");
         } catch (JsonProcessingException e) {
             String why = e.getOriginalMessage();
-            return ToolCall.malformed(id, r.name(), raw, "the arguments are not a JSON object: " + why);
+            return ToolCall.malformed(id, name, raw, "the arguments are not a JSON object: " + why);
         }
     }
 

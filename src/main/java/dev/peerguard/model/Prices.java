@@ -181,6 +181,10 @@ public final class Prices {
                     "not valid YAML: " + e.getProblem());
         } catch (YAMLException e) {
             throw new PriceTableException(source, null, "not valid YAML: " + e.getMessage());
+        } catch (NumberFormatException e) {
+            // SnakeYAML's scanner throws this for a hexadecimal escape (x, u or U) cut short by the end of the file.
+            throw new PriceTableException(source, null, "not valid YAML: an escape sequence (\\x, \\u or \\U) in a "
+                    + "quoted string is cut short by the end of the file");
         }
     }
 

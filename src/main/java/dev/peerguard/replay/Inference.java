@@ -61,6 +61,7 @@ public record Inference(Configuration configuration, List<String> notes) {
     private static final Pattern NON_MONITORING = Pattern.compile(
             "(?i)without (?:any )?(?:company )?monitoring|not (?:being )?monitored|runs autonomously|sandbox");
     private static final Pattern MONITORING = Pattern.compile("(?i)actively (?:review|monitor)|human operators");
+    private static final Pattern LETTERS = Pattern.compile("[A-Za-z]+");
 
     /** Infers the configuration, or fails with a message that names the file and the flag that would settle it. */
     public static Inference of(PublishedTranscript t, Overrides o) {
@@ -218,8 +219,12 @@ public record Inference(Configuration configuration, List<String> notes) {
                         : lower.contains("gpt") ? "ChatGPT" : lower.contains("glm") ? "GLM"
                         : lower.contains("deepseek") ? "DeepSeek" : lower.contains("kimi") ? "Kimi" : null;
                 if (family == null) {
-                    String stem = model.substring(model.lastIndexOf('/') + 1).split("[^A-Za-z]+")[0];
-                    if (!stem.isEmpty()) family = Character.toUpperCase(stem.charAt(0)) + stem.substring(1);
+                    // The first run of letters of the model's last path part; a name with none gives no family.
+                    Matcher letters = LETTERS.matcher(model.substring(model.lastIndexOf('/') + 1));
+                    if (letters.lookingAt()) {
+                        String stem = letters.group();
+                        family = Character.toUpperCase(stem.charAt(0)) + stem.substring(1);
+                    }
                 }
                 if (family != null) return name(family, "derived from the agent model " + model);
             }

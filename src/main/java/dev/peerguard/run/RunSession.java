@@ -54,7 +54,9 @@ public final class RunSession {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the run directory " + dir + ": " + e.getMessage(), e);
+            // Bad input (a path that is a file, or where the user may not write), reported as such: exit code 2.
+            throw new SpecException(null, null, "cannot create the run directory " + dir + " ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); choose another directory with --out");
         }
         writeSpec(specFile, spec, "the run has not started; run the same command again");
         return execute(dir, spec, out, env);

@@ -9,11 +9,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -39,6 +42,12 @@ final class SpecReader {
             "follow_up_questions", "max_cost", "prices", "cache", "mitigations", "shutdown_mode", "policy",
             "misreport_tolerance", "agent", "agent_executable", "agent_time_limit",
             "agent_max_processes", "agent_max_output_mb", "agent_max_disk_mb", "keep_sandbox", "out");
+
+    /**
+     * The most values one file may hold once its aliases are expanded. A real spec has a few dozen; YAML aliases that
+     * repeat a list of aliases ("billion laughs") would otherwise expand a short file into billions of values.
+     */
+    static final int MAX_VALUES = 10_000;
 
     private SpecReader() {}
 
@@ -81,6 +90,7 @@ final class SpecReader {
                     + "; valid keys: " + String.join(", ", KEYS));
         }
         Map<String, SpecValue> values = new LinkedHashMap<>();
+        Expansion expansion = new Expansion(file);
         for (NodeTuple tuple : mapping.getValue()) {
             Node keyNode = tuple.getKeyNode();
             if (!(keyNode instanceof ScalarNode k)) {
@@ -97,7 +107,7 @@ final class SpecReader {
                 throw new SpecException(file, line(keyNode), "key '" + key + "' is given twice (lines "
                         + earlier.line() + " and " + line(keyNode) + "); keep one");
             }
-            values.put(key, value(key, tuple.getValueNode(), file));
+            values.put(key, expansion.value(key, tuple.getValueNode()));
         }
         return values;
     }
@@ -131,30 +141,59 @@ final class SpecReader {
                     "YAML syntax error: " + e.getProblem() + context);
         } catch (YAMLException e) {
             throw new SpecException(file, null, "YAML error: " + e.getMessage());
+        } catch (NumberFormatException e) {
+            // SnakeYAML's scanner throws this for a hexadecimal escape (x, u or U) cut short by the end of the file.
+            throw new SpecException(file, null, "YAML syntax error: an escape sequence (\\x, \\u or \\U) in a quoted "
+                    + "string is cut short by the end of the file");
         }
     }
 
-    private static SpecValue value(String key, Node node, Path file) {
-        int line = line(node);
-        if (node instanceof ScalarNode s) {
-            return new SpecValue(key, s.getTag().equals(Tag.NULL) ? null : s.getValue(), file, line);
+    /**
+     * Turns YAML nodes into values, following aliases: a list or mapping that contains itself, or more than
+     * {@link #MAX_VALUES} values in all, is refused with the line of the setting.
+     */
+    private static final class Expansion {
+        private final Path file;
+        private final Set<Node> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        private int values;
+
+        Expansion(Path file) {
+            this.file = file;
         }
-        if (node instanceof SequenceNode seq) {
-            return new SpecValue(key, seq.getValue().stream().map(n -> value(key, n, file)).toList(), file, line);
-        }
-        if (node instanceof MappingNode map) {
-            Map<String, SpecValue> entries = new LinkedHashMap<>();
-            for (NodeTuple t : map.getValue()) {
-                if (!(t.getKeyNode() instanceof ScalarNode k)) {
-                    throw new SpecException(file, line(t.getKeyNode()), key + ": a key must be plain text");
-                }
-                if (entries.put(k.getValue(), value(key, t.getValueNode(), file)) != null) {
-                    throw new SpecException(file, line(k), key + ": '" + k.getValue() + "' is given twice");
-                }
+
+        SpecValue value(String key, Node node) {
+            int line = line(node);
+            if (++values > MAX_VALUES) {
+                throw new SpecException(file, line, key + ": the file expands to more than " + MAX_VALUES
+                        + " values; YAML aliases (*name) that repeat large parts of it are refused");
             }
-            return new SpecValue(key, entries, file, line);
+            if (node instanceof ScalarNode s) {
+                return new SpecValue(key, s.getTag().equals(Tag.NULL) ? null : s.getValue(), file, line);
+            }
+            if (!open.add(node)) {
+                throw new SpecException(file, line, key + ": a YAML alias makes this value contain itself");
+            }
+            try {
+                if (node instanceof SequenceNode seq) {
+                    return new SpecValue(key, seq.getValue().stream().map(n -> value(key, n)).toList(), file, line);
+                }
+                if (node instanceof MappingNode map) {
+                    Map<String, SpecValue> entries = new LinkedHashMap<>();
+                    for (NodeTuple t : map.getValue()) {
+                        if (!(t.getKeyNode() instanceof ScalarNode k)) {
+                            throw new SpecException(file, line(t.getKeyNode()), key + ": a key must be plain text");
+                        }
+                        if (entries.put(k.getValue(), value(key, t.getValueNode())) != null) {
+                            throw new SpecException(file, line(k), key + ": '" + k.getValue() + "' is given twice");
+                        }
+                    }
+                    return new SpecValue(key, entries, file, line);
+                }
+                throw new SpecException(file, line, key + ": unsupported YAML value");
+            } finally {
+                open.remove(node);
+            }
         }
-        throw new SpecException(file, line, key + ": unsupported YAML value");
     }
 
     private static int line(Node node) {
