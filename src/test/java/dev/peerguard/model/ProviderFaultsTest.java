@@ -15,7 +15,6 @@ import dev.peerguard.tool.ToolSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -127,21 +126,7 @@ class ProviderFaultsTest {
     }
 
     private Models models(Format f, int retries) {
-        Map<String, String> env = new HashMap<>();
-        switch (f) {
-            case OPENAI -> {
-                env.put("OPENAI_API_KEY", KEY);
-                env.put("OPENAI_BASE_URL", fake.baseUrl());
-            }
-            case ANTHROPIC -> {
-                env.put("ANTHROPIC_API_KEY", KEY);
-                env.put("ANTHROPIC_BASE_URL", fake.baseUrl());
-            }
-            case GEMINI -> {
-                env.put("GEMINI_API_KEY", KEY);
-                env.put("GOOGLE_BASE_URL", fake.baseUrl());
-            }
-        }
+        Map<String, String> env = fake.env(KEY);
         ModelSettings settings = new ModelSettings(Generation.STUDY, Map.of(), TIMEOUT, retries, 0, null, false,
                 null, null, null, false);
         return new Models(settings, env, dir.resolve("responses.sqlite"), Map.of(), FAST);

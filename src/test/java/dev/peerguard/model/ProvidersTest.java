@@ -19,7 +19,6 @@ import dev.peerguard.store.TestRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -55,28 +54,9 @@ class ProvidersTest {
         };
     }
 
-    private Map<String, String> env(Format f) {
-        Map<String, String> env = new HashMap<>();
-        switch (f) {
-            case OPENAI -> {
-                env.put("OPENAI_API_KEY", KEY);
-                env.put("OPENAI_BASE_URL", fake.baseUrl());
-            }
-            case ANTHROPIC -> {
-                env.put("ANTHROPIC_API_KEY", KEY);
-                env.put("ANTHROPIC_BASE_URL", fake.baseUrl());
-            }
-            case GEMINI -> {
-                env.put("GEMINI_API_KEY", KEY);
-                env.put("GOOGLE_BASE_URL", fake.baseUrl());
-            }
-        }
-        return env;
-    }
-
     private Models models(Format f, ModelSettings settings) {
         fake = fake == null ? FakeProvider.start(f) : fake;
-        return new Models(settings, env(f), dir.resolve("responses.sqlite"), Map.of(), FAST);
+        return new Models(settings, fake.env(KEY), dir.resolve("responses.sqlite"), Map.of(), FAST);
     }
 
     private Models models(Format f) {

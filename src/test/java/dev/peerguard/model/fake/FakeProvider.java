@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -121,6 +122,19 @@ public final class FakeProvider implements AutoCloseable {
     /** The URL to hand to the LangChain4j builder's {@code baseUrl(...)} for this format (see the class comment). */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + wire.basePath();
+    }
+
+    /** The environment that points PeerGuard's provider of this fake's format at it, with the given key. */
+    public Map<String, String> env(String key) {
+        String prefix = switch (format) {
+            case OPENAI -> "OPENAI";
+            case ANTHROPIC -> "ANTHROPIC";
+            case GEMINI -> "GEMINI";
+        };
+        Map<String, String> env = new HashMap<>();
+        env.put(prefix + "_API_KEY", key);
+        env.put((format == Format.GEMINI ? "GOOGLE" : prefix) + "_BASE_URL", baseUrl());
+        return env;
     }
 
     /** Queues replies, answered in order, one per chat request. */
