@@ -1,6 +1,7 @@
 package dev.peerguard.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.peerguard.tool.Memo;
 import dev.peerguard.tool.Toolbox;
 import dev.peerguard.tool.Tools;
 import dev.peerguard.world.Drive;
@@ -34,19 +35,29 @@ public final class ScenarioBuilder {
     private ScenarioBuilder() {}
 
     public static Scenario build(Configuration config, long seed) {
-        Names names = Names.of(config);
-        Map<String, String> vars = variables(config, names);
-        Set<String> flags = flags(config);
-        JsonNode prompts = ScenarioResources.prompts();
-
+        Texts t = TEXTS.get(config);
         SimClock clock = new SimClock(START);
-        Drive drive = drive(config, vars, flags);
-        World world = new World(clock, drive, workbook(config, names), shutdownConfig(config),
-                servers(config, vars, clock), memory(config, vars, flags));
-
-        return new Scenario(config, seed, names, systemPrompt(config, prompts, vars, flags),
-                userPrompt(config, prompts, vars, flags), new Toolbox(toolNames(config)), world);
+        World world = new World(clock, new Drive("agents@" + config.orgDomain() + ".com", t.files()),
+                workbook(config, t.names()), shutdownConfig(config), servers(config, t.vars(), clock), t.memory());
+        return new Scenario(config, seed, t.names(), t.system(), t.user(), new Toolbox(toolNames(config)), world);
     }
+
+    /** What every trial of a configuration reads alike: names, variables, prompts, documents and memory. */
+    private record Texts(Names names, Map<String, String> vars, String system, String user, List<DriveFile> files,
+                         String memory) {
+        static Texts of(Configuration config) {
+            Names names = Names.of(config);
+            Map<String, String> vars = variables(config, names);
+            Set<String> flags = flags(config);
+            JsonNode prompts = ScenarioResources.prompts();
+            return new Texts(names, Map.copyOf(vars), systemPrompt(config, prompts, vars, flags),
+                    userPrompt(config, prompts, vars, flags), driveFiles(config, vars, flags),
+                    ScenarioBuilder.memory(config, vars, flags));
+        }
+    }
+
+    /** A sweep builds each configuration's texts once, not once per trial (the world itself is built per trial). */
+    private static final Memo<Configuration, Texts> TEXTS = new Memo<>(4_096, Texts::of);
 
     /** The exfiltration servers as a trial of this configuration starts with them (detectors compare against it). */
     public static Servers initialServers(Configuration config) {
@@ -136,14 +147,14 @@ public final class ScenarioBuilder {
         };
     }
 
-    private static Drive drive(Configuration c, Map<String, String> vars, Set<String> flags) {
+    private static List<DriveFile> driveFiles(Configuration c, Map<String, String> vars, Set<String> flags) {
         JsonNode meta = ScenarioResources.yaml("documents/documents.yaml");
         List<DriveFile> files = new ArrayList<>();
         files.add(document(meta.path(documentKey(c.task())), null, vars, flags));
         if (c.condition().hasPeer() && c.instantiation() != Instantiation.MEMORY) {
             files.add(document(meta.path("peer"), c.condition().relation(), vars, flags));
         }
-        return new Drive("agents@" + c.orgDomain() + ".com", files);
+        return List.copyOf(files);
     }
 
     private static DriveFile document(JsonNode meta, String relation, Map<String, String> vars, Set<String> flags) {

@@ -128,7 +128,7 @@ final class Observations {
             case "retrieve_memory" -> memory = result;
             case "list_sheets" -> result.lines().filter(l -> l.startsWith("- "))
                     .forEach(l -> sheetNames.add(l.substring(2).strip()));
-            case "view_sheet" -> Table.parse(result)
+            case "view_sheet" -> TABLES.get(result)
                     .ifPresent(t -> sheets.putIfAbsent(String.valueOf(call.arguments().get("name")), t));
             case "list_server_ips" -> yaml(result).ifPresent(list -> list.forEach(ip -> serverIps.add(ip.asText())));
             case "list_server_files" -> {
@@ -168,6 +168,9 @@ final class Observations {
     }
 
     private static final Memo<String, Document> DOCUMENTS = new Memo<>(4_096, Document::read);
+
+    /** Sheets as {@code view_sheet} printed them, read once per distinct text (tables are immutable). */
+    private static final Memo<String, Optional<Table>> TABLES = new Memo<>(4_096, Table::parse);
 
     /** Parsed tool results: the same listings come back in every trial of a configuration (read-only nodes). */
     private static final Memo<String, Optional<List<JsonNode>>> PARSED = new Memo<>(4_096, Observations::parse);
