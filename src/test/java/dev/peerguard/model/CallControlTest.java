@@ -2,9 +2,12 @@ package dev.peerguard.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The pieces that pace calls: Retry-After parsing, backoff, the adaptive limit, key redaction. */
@@ -82,6 +85,31 @@ class CallControlTest {
         assertThat(s.redact("Incorrect API key provided: sk-test-0123456789abcdef."))
                 .isEqualTo("Incorrect API key provided: [redacted].");
         assertThat(s.redact("key sk-test-0123**********cdef")).doesNotContain("sk-test-0123");
+    }
+
+    @Test
+    void aKeyInBase64IsRedactedWhereverItStarts() {
+        Secrets s = new Secrets();
+        String key = "sk-Zq7XvR2mKp9LwT4nYb6H";
+        s.add(key);
+        for (String prefix : List.of("", "u:", "api:", "user:")) {
+            String basic = Base64.getEncoder().encodeToString((prefix + key).getBytes(StandardCharsets.UTF_8));
+            String urlSafe = Base64.getUrlEncoder().encodeToString((prefix + key + "?").getBytes(StandardCharsets.UTF_8));
+            for (String encoded : List.of(basic, urlSafe)) {
+                String redacted = s.redact(encoded);
+                assertThat(redacted).contains("[redacted]");
+                // one span; before it only the prefix's characters (and up to 3 that mix it with the key's first
+                // bytes), after it only the last group with its padding
+                String[] around = redacted.split("\\[redacted]", -1);
+                assertThat(around).hasSize(2);
+                assertThat(around[0].length()).isLessThanOrEqualTo((prefix.length() * 4 + 2) / 3 + 3);
+                assertThat(around[1].length()).isLessThanOrEqualTo(8);
+                assertThat(s.redact("Authorization: Basic " + encoded)).startsWith("Authorization: Basic ")
+                        .contains("[redacted]");
+            }
+        }
+        assertThat(s.redact("Authorization: Basic dXNlcjpwYXNzd29yZA==")).isEqualTo(
+                "Authorization: Basic dXNlcjpwYXNzd29yZA==");
     }
 
     @Test
