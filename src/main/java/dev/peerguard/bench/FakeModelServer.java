@@ -10,7 +10,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.peerguard.agent.Agent;
 import dev.peerguard.agent.Message;
 import dev.peerguard.agent.scripted.ScriptedAgents;
-import dev.peerguard.tool.Param;
 import dev.peerguard.tool.ToolCall;
 import dev.peerguard.tool.ToolSpec;
 import java.io.BufferedReader;
@@ -31,10 +30,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -191,7 +188,7 @@ public final class FakeModelServer {
         List<ToolSpec> tools = new ArrayList<>();
         for (JsonNode t : request.path("tools")) {
             JsonNode f = t.path("function");
-            tools.add(tool(f.path("name").asText(), f.path("description").asText(""), f.path("parameters")));
+            tools.add(ToolSpec.fromJsonSchema(f.path("name").asText(), f.path("description").asText(""), f.path("parameters")));
         }
         // Scripted agents reply from (seed, conversation) alone, so a fresh one per call is the same agent.
         Agent agent = ScriptedAgents.open(settings.policy(), seed(messages));
@@ -258,22 +255,6 @@ public final class FakeModelServer {
             }
         }
         return out;
-    }
-
-    /** A tool offered with a JSON schema; array parameters are string lists, the rest strings, in schema order. */
-    private static ToolSpec tool(String name, String description, JsonNode schema) {
-        Set<String> order = new LinkedHashSet<>();
-        schema.path("required").forEach(r -> order.add(r.asText()));
-        schema.path("properties").fieldNames().forEachRemaining(order::add);
-        List<Param> params = new ArrayList<>();
-        for (String p : order) {
-            JsonNode property = schema.path("properties").path(p);
-            if (property.isMissingNode()) continue;
-            Param.Type type = "array".equalsIgnoreCase(property.path("type").asText())
-                    ? Param.Type.STRING_LIST : Param.Type.STRING;
-            params.add(new Param(p, type, property.path("description").asText("")));
-        }
-        return new ToolSpec(name, description, params);
     }
 
     private static String text(JsonNode content) {

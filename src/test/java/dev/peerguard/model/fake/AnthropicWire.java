@@ -222,7 +222,7 @@ final class AnthropicWire extends Wire {
         }
         List<ToolSpec> tools = new ArrayList<>();
         for (JsonNode t : body.path("tools")) {
-            tools.add(tool(t.path("name").asText(), t.path("description").asText(""), t.path("input_schema")));
+            tools.add(ToolSpec.fromJsonSchema(t.path("name").asText(), t.path("description").asText(""), t.path("input_schema")));
         }
         return new Conversation(reader.messages(), tools);
     }

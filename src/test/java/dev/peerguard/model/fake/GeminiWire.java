@@ -235,7 +235,7 @@ final class GeminiWire extends Wire {
         for (JsonNode t : body.path("tools")) {
             for (JsonNode f : t.path("functionDeclarations")) {
                 JsonNode schema = f.has("parameters") ? f.path("parameters") : f.path("parametersJsonSchema");
-                tools.add(tool(f.path("name").asText(), f.path("description").asText(""), schema));
+                tools.add(ToolSpec.fromJsonSchema(f.path("name").asText(), f.path("description").asText(""), schema));
             }
         }
         return new Conversation(reader.messages(), tools);

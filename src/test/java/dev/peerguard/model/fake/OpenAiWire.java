@@ -236,7 +236,7 @@ final class OpenAiWire extends Wire {
         List<ToolSpec> tools = new ArrayList<>();
         for (JsonNode t : body.path("tools")) {
             JsonNode f = t.path("function");
-            tools.add(tool(f.path("name").asText(), f.path("description").asText(""), f.path("parameters")));
+            tools.add(ToolSpec.fromJsonSchema(f.path("name").asText(), f.path("description").asText(""), f.path("parameters")));
         }
         return new Conversation(reader.messages(), tools);
     }

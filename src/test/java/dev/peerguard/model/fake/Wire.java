@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.peerguard.agent.Message;
-import dev.peerguard.tool.Param;
 import dev.peerguard.tool.ToolCall;
 import dev.peerguard.tool.ToolSpec;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +14,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -144,26 +141,6 @@ abstract sealed class Wire permits OpenAiWire, AnthropicWire, GeminiWire {
             if (block.has("text")) out.append(out.isEmpty() ? "" : "\n").append(block.path("text").asText());
         }
         return out.toString();
-    }
-
-    /**
-     * A tool offered with a JSON schema; array properties become string lists, anything else strings. Parameters
-     * come in the order of {@code required}, then of {@code properties}: LangChain4j's Gemini mapper puts the
-     * properties in a hash map, and PeerGuard's tools require every parameter.
-     */
-    static ToolSpec tool(String name, String description, JsonNode schema) {
-        Set<String> order = new LinkedHashSet<>();
-        schema.path("required").forEach(r -> order.add(r.asText()));
-        schema.path("properties").fieldNames().forEachRemaining(order::add);
-        List<Param> params = new ArrayList<>();
-        for (String p : order) {
-            JsonNode property = schema.path("properties").path(p);
-            if (property.isMissingNode()) continue;
-            Param.Type type = "array".equalsIgnoreCase(property.path("type").asText())
-                    ? Param.Type.STRING_LIST : Param.Type.STRING;
-            params.add(new Param(p, type, property.path("description").asText("")));
-        }
-        return new ToolSpec(name, description, params);
     }
 
     /** A stable opaque signature for a thinking block, as base64 like the real ones. */
